@@ -1,0 +1,156 @@
+/**
+ * The environment file schema: one cloud-neutral application spec plus one section per cloud.
+ * This is the single place where the shape of `config/<env>.yaml` is defined; the README's
+ * configuration reference documents the same fields.
+ *
+ * Shape checks (types, ranges, enums, unknown fields) live here; checks that relate several
+ * fields (subnets inside the VPC, hostnames inside the domain, …) live in `validate.ts`.
+ */
+import { z } from "zod";
+
+const hostnamePattern = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const hostname = z
+  .string()
+  .regex(hostnamePattern, "must be a lower-case DNS name such as api.example.com");
+const namePattern = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+const resourceName = (what: string, max: number) =>
+  z
+    .string()
+    .max(max, `${what} must be at most ${max} characters`)
+    .regex(namePattern, `${what} must start with a letter and use only a-z, 0-9 and '-' (not at the end)`);
+const port = z.number().int().min(1, "must be a port between 1 and 65535").max(65535, "must be a port between 1 and 65535");
+const cidr = z.string().describe("IPv4 CIDR, e.g. 10.20.0.0/16");
+
+/** Cloud-neutral machine sizes; each cloud section maps them to its own machine types. */
+export const SIZES = ["small", "medium", "large"] as const;
+export type Size = (typeof SIZES)[number];
+const sizeMap = z.strictObject({ small: z.string().optional(), medium: z.string().optional(), large: z.string().optional() });
+
+const healthCheck = z.strictObject({
+  /** HTTP path probed on the service port; must answer 2xx/3xx without authentication. */
+  path: z.string(),
+  intervalSeconds: z.number().int().min(5).max(300).default(15),
+  timeoutSeconds: z.number().int().min(2).max(120).default(5),
+  healthyThreshold: z.number().int().min(2).max(10).default(2),
+  unhealthyThreshold: z.number().int().min(2).max(10).default(3),
+  /** HTTP codes counted as healthy (AWS matcher syntax, e.g. "200" or "200-399"). */
+  matcher: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, "must be HTTP codes like 200 or 200-399").default("200-399"),
+});
+
+const service = z.strictObject({
+  name: resourceName("a service name", 20),
+  hostnames: z.array(hostname).min(1, "list at least one hostname"),
+  port,
+  healthCheck,
+  size: z.enum(SIZES).default("small"),
+  capacity: z.strictObject({
+    min: z.number().int().min(0),
+    max: z.number().int().min(1),
+    desired: z.number().int().min(0).optional(),
+  }),
+  /** Average CPU % the autoscaler aims for. */
+  cpuTargetPercent: z.number().int().min(10).max(95).default(60),
+  /** Seconds after boot before failed health checks count (application start-up time). */
+  startupGraceSeconds: z.number().int().min(0).max(3600).default(300),
+  /** Shell script run at first boot (cloud-init user data / GCE startup-script). */
+  startupScript: z.string().optional(),
+});
+
+export const DATABASE_ENGINES = ["mysql", "postgres"] as const;
+export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
+
+const database = z.strictObject({
+  engine: z.enum(DATABASE_ENGINES),
+  /** Major (or major.minor) version, e.g. "8.0" for MySQL or "16" for PostgreSQL. */
+  version: z.union([z.string(), z.number()]).transform(String),
+  size: z.enum(SIZES).default("small"),
+  storageGb: z.number().int().min(20).max(16384).default(20),
+  /** Ceiling for automatic storage growth. */
+  maxStorageGb: z.number().int().min(20).max(65536).default(100),
+  /** Standby in a second zone (AWS Multi-AZ, Cloud SQL REGIONAL). Defaults to true in production. */
+  highAvailability: z.boolean().optional(),
+  backupRetentionDays: z.number().int().min(7, "must be at least 7 days").max(35).default(7),
+  /** Name of the application database created in the instance. */
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must start with a letter and use a-z, 0-9, _").default("app"),
+});
+
+const loadBalancer = z
+  .strictObject({
+    /** Seconds an idle connection is kept; raise it for websockets (STOMP). */
+    idleTimeoutSeconds: z.number().int().min(1).max(4000).default(60),
+    algorithm: z.enum(["round-robin", "least-outstanding-requests"]).default("round-robin"),
+  })
+  .default({ idleTimeoutSeconds: 60, algorithm: "round-robin" });
+
+const certificate = z
+  .strictObject({
+    /** Cover `*.<domain>` and `<domain>` instead of listing each hostname (AWS; GCP managed certs list hostnames). */
+    wildcard: z.boolean().default(false),
+  })
+  .default({ wildcard: false });
+
+const s3Backend = z.strictObject({
+  type: z.literal("s3"),
+  bucket: z.string().min(3),
+  /** @default "<project>/<stack id>.tfstate" */
+  key: z.string().optional(),
+  /** @default the stack's region */
+  region: z.string().optional(),
+  /** DynamoDB table for locking; without it, S3's native lockfile is used. */
+  dynamodbTable: z.string().optional(),
+});
+const localBackend = z.strictObject({ type: z.literal("local") });
+
+const awsSection = z.strictObject({
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1"),
+  availabilityZones: z.array(z.string()).min(2, "list at least two availability zones"),
+  network: z.strictObject({
+    cidr,
+    /** Explicit subnet CIDRs, one per availability zone and tier; carved from `cidr` when omitted. */
+    subnets: z
+      .strictObject({ public: z.array(cidr).optional(), private: z.array(cidr).optional(), database: z.array(cidr).optional() })
+      .optional(),
+    /** `single` (one NAT gateway, cheaper) or `per-az` (one per zone, survives a zone outage). */
+    nat: z.enum(["single", "per-az"]).default("per-az"),
+    flowLogs: z.boolean().default(false),
+  }),
+  /** Instance types for each cloud-neutral size. */
+  instanceTypes: sizeMap.optional(),
+  /** RDS instance classes for each cloud-neutral size. */
+  databaseInstanceClasses: sizeMap.optional(),
+  /** Use an existing Route 53 hosted zone instead of creating one. */
+  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, "must be a Route 53 zone id such as Z0123456789ABC").optional(),
+  /** SSM public parameter (or AMI id) for instance images; resolved by EC2 at launch. */
+  imageSsmParameter: z.string().startsWith("/", "must be an SSM parameter path").optional(),
+  backend: z.discriminatedUnion("type", [localBackend, s3Backend]).default({ type: "local" }),
+});
+
+export const environmentSchema = z.strictObject({
+  /** Prefix of every resource name. */
+  project: resourceName("project", 12),
+  /** `production` turns on deletion protection, high availability and final snapshots. */
+  stage: z.enum(["production", "development"]),
+  /** The DNS zone every hostname lives in. */
+  domain: hostname,
+  certificate,
+  loadBalancer,
+  services: z.array(service).min(1, "list at least one service"),
+  database,
+  aws: awsSection.optional(),
+});
+
+export type EnvironmentFile = z.infer<typeof environmentSchema>;
+export type ServiceSpec = EnvironmentFile["services"][number];
+export type DatabaseSpec = EnvironmentFile["database"];
+export type AwsSpec = NonNullable<EnvironmentFile["aws"]>;
+
+/** A validated environment: the file's content plus where it came from. */
+export interface EnvironmentSpec extends EnvironmentFile {
+  /** Environment name, from the file name (`config/prod.yaml` → `prod`). */
+  readonly name: string;
+  /** Path of the file, as shown in error messages. */
+  readonly file: string;
+}
+
+export const CLOUDS = ["aws"] as const;
+export type Cloud = (typeof CLOUDS)[number];

@@ -1,0 +1,161 @@
+/**
+ * Checks that relate several fields of an environment file, run after the schema accepted its
+ * shape. Each problem names the field path and says what is allowed, so the user can fix the
+ * file without reading code.
+ */
+import { Ipv4Block, contains, isRfc1918, overlaps, parseIpv4Cidr } from "../lib/cidr";
+import { describeSupportedVersions, supportedMajorVersion } from "../lib/database-versions";
+import { AWS_LB_NAME_MAX, resourcePrefix, serviceResourceName } from "../lib/naming";
+import { LARGEST_CARVABLE_VPC_PREFIX, SUBNET_TIERS } from "../lib/subnet-layout";
+import { AwsSpec, EnvironmentFile } from "./schema";
+
+export interface Problem {
+  /** Dotted field path, e.g. `aws.network.subnets.private[1]`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,11}$/;
+
+export function validateEnvironment(environment: string, spec: EnvironmentFile): Problem[] {
+  const problems: Problem[] = [];
+  const report = (path: string, message: string) => problems.push({ path, message });
+
+  if (!ENVIRONMENT_NAME_PATTERN.test(environment)) {
+    report("(file name)", `environment name "${environment}" must match ${ENVIRONMENT_NAME_PATTERN} (rename the file, e.g. prod.yaml)`);
+  }
+  checkServices(spec, report);
+  checkDatabase(spec, report);
+  if (spec.aws) checkAws(spec.aws, report);
+  checkNameLengths(environment, spec, report);
+  return problems;
+}
+
+type Report = (path: string, message: string) => void;
+
+function checkServices(spec: EnvironmentFile, report: Report): void {
+  const serviceByName = new Map<string, number>();
+  const serviceByHostname = new Map<string, string>();
+  spec.services.forEach((service, index) => {
+    const at = `services[${index}]`;
+    if (serviceByName.has(service.name)) {
+      report(`${at}.name`, `"${service.name}" is already used by services[${serviceByName.get(service.name)}] (service names must be unique)`);
+    }
+    serviceByName.set(service.name, index);
+
+    service.hostnames.forEach((host, hostIndex) => {
+      const field = `${at}.hostnames[${hostIndex}]`;
+      if (host !== spec.domain && !host.endsWith(`.${spec.domain}`)) {
+        report(field, `${host} is outside the DNS zone ${spec.domain} (use a name ending in .${spec.domain})`);
+      }
+      if (host.startsWith("*.")) {
+        report(field, `${host}: wildcard hostnames cannot be routed (list each hostname; use certificate.wildcard for a wildcard certificate)`);
+      }
+      const owner = serviceByHostname.get(host);
+      if (owner !== undefined) {
+        report(field, `${host} is already routed to service "${owner}" (each hostname goes to exactly one service)`);
+      }
+      serviceByHostname.set(host, service.name);
+    });
+
+    const { path, timeoutSeconds, intervalSeconds } = service.healthCheck;
+    if (!path.startsWith("/")) {
+      report(`${at}.healthCheck.path`, `"${path}" must start with "/" (e.g. /health)`);
+    }
+    if (timeoutSeconds >= intervalSeconds) {
+      report(`${at}.healthCheck.timeoutSeconds`, `${timeoutSeconds} must be less than intervalSeconds (${intervalSeconds})`);
+    }
+
+    const { min, max, desired } = service.capacity;
+    if (min > max) {
+      report(`${at}.capacity.min`, `min (${min}) is greater than max (${max}) (min ≤ desired ≤ max)`);
+    } else if (desired !== undefined && (desired < min || desired > max)) {
+      report(`${at}.capacity.desired`, `${desired} is outside [min, max] = [${min}, ${max}]`);
+    }
+  });
+}
+
+function checkDatabase(spec: EnvironmentFile, report: Report): void {
+  const { engine, version, storageGb, maxStorageGb } = spec.database;
+  if (!supportedMajorVersion(engine, version)) {
+    report("database.version", `${engine} ${version} is not supported (${describeSupportedVersions(engine)})`);
+  }
+  if (maxStorageGb < storageGb) {
+    report("database.maxStorageGb", `${maxStorageGb} is below storageGb (${storageGb}) (the autoscaling ceiling must be ≥ the initial size)`);
+  }
+}
+
+function checkAws(aws: AwsSpec, report: Report): void {
+  const zones = aws.availabilityZones;
+  const zoneSeen = new Set<string>();
+  zones.forEach((zone, index) => {
+    const field = `aws.availabilityZones[${index}]`;
+    if (!new RegExp(`^${aws.region}[a-z]$`).test(zone)) {
+      report(field, `${zone} is not an availability zone of ${aws.region} (e.g. ${aws.region}a)`);
+    }
+    if (zoneSeen.has(zone)) report(field, `${zone} is listed twice`);
+    zoneSeen.add(zone);
+  });
+
+  const vpc = checkNetworkCidr("aws.network.cidr", aws.network.cidr, report);
+  const explicit = aws.network.subnets ?? {};
+  const placed: { field: string; block: Ipv4Block }[] = [];
+  for (const tier of SUBNET_TIERS) {
+    const cidrs = explicit[tier];
+    if (cidrs === undefined) {
+      if (vpc && vpc.prefix > LARGEST_CARVABLE_VPC_PREFIX) {
+        report(
+          `aws.network.subnets.${tier}`,
+          `${vpc.text} is too small to carve ${tier} subnets automatically (use a /${LARGEST_CARVABLE_VPC_PREFIX} or larger VPC, or list the subnets)`,
+        );
+      }
+      continue;
+    }
+    if (cidrs.length !== zones.length) {
+      report(`aws.network.subnets.${tier}`, `lists ${cidrs.length} subnets for ${zones.length} availability zones (give exactly one per zone)`);
+    }
+    cidrs.forEach((text, index) => {
+      const field = `aws.network.subnets.${tier}[${index}]`;
+      const block = parseIpv4Cidr(text);
+      if ("error" in block) return report(field, block.error);
+      if (block.prefix > 28 || block.prefix < 16) report(field, `${text}: AWS subnets must be between /16 and /28`);
+      if (vpc && !contains(vpc, block)) report(field, `${text} is outside the VPC ${vpc.text}`);
+      const clash = placed.find((other) => overlaps(other.block, block));
+      if (clash) report(field, `${text} overlaps ${clash.field} (${clash.block.text})`);
+      placed.push({ field, block });
+    });
+  }
+}
+
+/** A VPC/network CIDR: valid, private (RFC 1918) and between /16 and /28. */
+export function checkNetworkCidr(field: string, text: string, report: Report): Ipv4Block | undefined {
+  const block = parseIpv4Cidr(text);
+  if ("error" in block) {
+    report(field, block.error);
+    return undefined;
+  }
+  if (!isRfc1918(block)) {
+    report(field, `${text} is not a private range (use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, RFC 1918)`);
+  }
+  if (block.prefix < 16 || block.prefix > 28) {
+    report(field, `${text}: the network mask must be between /16 and /28`);
+  }
+  return block;
+}
+
+function checkNameLengths(environment: string, spec: EnvironmentFile, report: Report): void {
+  if (!spec.aws) return;
+  const prefix = resourcePrefix(spec.project, environment);
+  if (prefix.length > AWS_LB_NAME_MAX) {
+    report("project", `load balancer name "${prefix}" is ${prefix.length} characters (AWS allows ${AWS_LB_NAME_MAX}; shorten project or the file name)`);
+  }
+  spec.services.forEach((service, index) => {
+    const name = serviceResourceName(prefix, service.name);
+    if (name.length > AWS_LB_NAME_MAX) {
+      report(
+        `services[${index}].name`,
+        `target group name "${name}" is ${name.length} characters (AWS allows ${AWS_LB_NAME_MAX}; shorten the service name, project or environment)`,
+      );
+    }
+  });
+}
