@@ -1,0 +1,140 @@
+/**
+ * The public Route 53 hosted zone of the application's domain: either created here (and then
+ * delegated at the registrar with `nameServers`) or an existing zone adopted by id.
+ */
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+
+export interface DnsZoneProps {
+  /**
+   * The zone's domain, e.g. "example.com" (case and a trailing dot are normalized away).
+   */
+  readonly domainName: string;
+
+  /**
+   * Id of a hosted zone that already serves domainName (e.g. "Z0123456789ABCDEFGHIJ"). When set,
+   * no zone is created and `nameServers` is undefined: the delegation is already in place.
+   * @default a new public hosted zone is created
+   */
+  readonly existingZoneId?: string;
+
+  /**
+   * Let `terraform destroy` delete the created zone even when it still holds records that
+   * Terraform does not manage. Off so that a destroy cannot silently take out hand-made records.
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+}
+
+/** Target of an alias record: any AWS resource that publishes a DNS name and a hosted zone id (ALB, CloudFront...). */
+export interface AliasTarget {
+  readonly dnsName: string;
+  readonly zoneId: string;
+}
+
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Why `name` is not a fully qualified DNS name (already lower-cased, no trailing dot), or
+ * undefined when it is. A leading "*." label is accepted when `allowWildcard` is set.
+ */
+export function dnsNameProblem(name: string, allowWildcard = false): string | undefined {
+  if (name.length === 0) return "is empty";
+  if (name.length > 253) return `is ${name.length} characters long (at most 253)`;
+  const labels = name.split(".");
+  if (labels.length < 2) return `"${name}" is not a fully qualified domain name (e.g. "example.com")`;
+  const rest = allowWildcard && labels[0] === "*" ? labels.slice(1) : labels;
+  if (rest.length < 2) {
+    return `"${name}" needs at least two labels after the wildcard (e.g. "*.example.com")`;
+  }
+  const bad = rest.find((label) => !LABEL.test(label));
+  if (bad !== undefined) {
+    const wildcardHint = allowWildcard ? ', or a leading "*"' : "";
+    return `"${name}" has an invalid label "${bad}" (1..63 of a-z, 0-9 and "-", not starting or ending with "-"${wildcardHint})`;
+  }
+  return undefined;
+}
+
+/** Lower case without a trailing dot: the form Route 53, ACM and ALB host rules compare. */
+export function normalizeDnsName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, "");
+}
+
+// Route 53 ids are upper-case alphanumerics starting with "Z"; "/hostedzone/Z…" is a common paste mistake.
+const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+
+export class DnsZone extends Construct {
+  /** Hosted zone id, for records and certificate validation. */
+  readonly zoneId: string;
+  /** The normalized domain name (lower case, no trailing dot). */
+  readonly domainName: string;
+  /**
+   * Name servers of the created zone, without trailing dots, ready to paste at the registrar.
+   * Undefined when an existing zone is used.
+   */
+  readonly nameServers?: string[];
+
+  private readonly aliasHostnames = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: DnsZoneProps) {
+    super(scope, id);
+    const problem = (prop: string, what: string): Error => new Error(`DnsZone '${id}': ${prop}: ${what}`);
+
+    this.domainName = normalizeDnsName(props.domainName);
+    const nameProblem = dnsNameProblem(this.domainName);
+    if (nameProblem) throw problem("domainName", nameProblem);
+
+    if (props.existingZoneId !== undefined) {
+      if (!Token.isUnresolved(props.existingZoneId) && !ZONE_ID.test(props.existingZoneId)) {
+        throw problem(
+          "existingZoneId",
+          `"${props.existingZoneId}" is not a hosted zone id (e.g. "Z0123456789ABCDEFGHIJ", without "/hostedzone/")`,
+        );
+      }
+      if (props.forceDestroy) {
+        throw problem("forceDestroy", "only applies to a zone created here (leave it unset or false with existingZoneId)");
+      }
+      this.zoneId = props.existingZoneId;
+      return;
+    }
+
+    const zone = new Route53Zone(this, "zone", {
+      name: this.domainName,
+      comment: `Public zone of ${this.domainName}, managed by Terraform`,
+      forceDestroy: props.forceDestroy ?? false,
+      tags: { Name: this.domainName },
+    });
+    this.zoneId = zone.zoneId;
+    // Route 53 answers without the trailing dot today; trimming anyway keeps the output
+    // registrar-ready if the source ever changes (imported zones, other tooling).
+    // A plain `for` keeps Route 53's order (TerraformIterator.fromList would wrap it in toset).
+    this.nameServers = Token.asList(`\${[for ns in ${zone.fqn}.name_servers : trimsuffix(ns, ".")]}`);
+  }
+
+  /**
+   * Points `hostname` (the apex or any name inside the zone) at an AWS endpoint with an A alias
+   * record that follows the target's health.
+   */
+  addAliasRecord(hostname: string, target: AliasTarget): Route53Record {
+    const name = normalizeDnsName(hostname);
+    const problem = (what: string): Error => new Error(`DnsZone '${this.node.id}': addAliasRecord: ${what}`);
+    if (name !== this.domainName && !name.endsWith(`.${this.domainName}`)) {
+      throw problem(`"${hostname}" is not inside the zone (${this.domainName} or a name ending in .${this.domainName})`);
+    }
+    const nameProblem = dnsNameProblem(name, true);
+    if (nameProblem) throw problem(nameProblem);
+    if (this.aliasHostnames.has(name)) {
+      throw problem(`"${name}" already has an alias record in this zone (one record per hostname)`);
+    }
+    this.aliasHostnames.add(name);
+
+    return new Route53Record(this, `alias-${name.replace(/\*/g, "wildcard")}`, {
+      zoneId: this.zoneId,
+      name,
+      type: "A",
+      alias: { name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: true },
+    });
+  }
+}

@@ -1,0 +1,362 @@
+/**
+ * One service's virtual machines on AWS: a launch template and an autoscaling group that
+ * registers its instances with a target group the load balancer already owns.
+ *
+ * Shell access goes through SSM Session Manager (the instance role carries
+ * AmazonSSMManagedInstanceCore), so no key pair and no port 22 exist anywhere.
+ */
+import { Fn, Token } from "cdktf";
+import { Construct } from "constructs";
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { AutoscalingPolicy } from "@cdktf/provider-aws/lib/autoscaling-policy";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+
+/** Amazon Linux 2023, resolved by EC2 at launch time (no data source, no API call at plan time). */
+export const DEFAULT_X86_64_IMAGE_ID = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+/** The arm64 build of the same image, picked automatically for Graviton instance types. */
+export const DEFAULT_ARM64_IMAGE_ID = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
+
+const SSM_MANAGED_INSTANCE_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+/** gp3 limits: 1 GiB .. 16 TiB; Amazon Linux 2023's snapshot is 8 GiB, so smaller roots cannot boot it. */
+const MIN_ROOT_VOLUME_GB = 8;
+const MAX_ROOT_VOLUME_GB = 16384;
+/** Leaves room for the "-instance" suffix inside IAM's 64-character role name limit. */
+const MAX_NAME_LENGTH = 48;
+
+export interface InstanceGroupProps {
+  /**
+   * Base name of every resource (launch template, group, role, security group) and their `Name` tags.
+   * Letters, digits and hyphens, starting with a letter, at most 48 characters.
+   */
+  readonly name: string;
+  /** VPC that holds the subnets and the load balancer's security group. */
+  readonly vpcId: string;
+  /** Private subnets the instances run in (one per availability zone for resilience); at least one. */
+  readonly subnetIds: string[];
+  /** EC2 instance type, e.g. "t3.medium". Graviton types (e.g. "t4g.medium") get the arm64 default image. */
+  readonly instanceType: string;
+  /** Port the service listens on and the load balancer sends traffic to (1-65535, never 22). */
+  readonly port: number;
+  /** Target group (owned by the load balancer construct) the instances register with. */
+  readonly targetGroupArn: string;
+  /** The load balancer's security group: the only source admitted on `port`; this construct adds its egress rule to the instances. */
+  readonly loadBalancerSecurityGroupId: string;
+  /** Fewest instances the group keeps running (>= 0). */
+  readonly minSize: number;
+  /** Most instances the group may scale out to (>= 1, >= minSize). */
+  readonly maxSize: number;
+  /**
+   * Instance count at creation (minSize <= desired <= maxSize).
+   * Left unset, AWS starts the group at `minSize` and Terraform never resets it afterwards; when set,
+   * every apply resets the group to this number, overriding what the CPU policy scaled to.
+   * @default minSize
+   */
+  readonly desiredCapacity?: number;
+  /**
+   * Plain start-up script (cloud-init user data); this construct base64-encodes it.
+   * @default no user data
+   */
+  readonly userData?: string;
+  /**
+   * AMI id, or an EC2 `resolve:ssm:` parameter reference that EC2 resolves at launch.
+   * @default "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" (the arm64 variant for Graviton instance types)
+   */
+  readonly imageId?: string;
+  /**
+   * Device name of the image's root volume, so the size and encryption apply to the root disk rather than an extra one.
+   * Amazon Linux uses "/dev/xvda"; Ubuntu and Debian images use "/dev/sda1".
+   * @default "/dev/xvda"
+   */
+  readonly rootDeviceName?: string;
+  /**
+   * Root volume size in GiB (encrypted gp3), 8-16384.
+   * @default 20
+   */
+  readonly rootVolumeSizeGb?: number;
+  /**
+   * Seconds a new instance may take to pass the load balancer's health check before it is replaced (0-7200).
+   * @default 300
+   */
+  readonly healthCheckGracePeriodSeconds?: number;
+  /**
+   * Average CPU utilization (percent, 1-100) the target-tracking policy keeps the group at.
+   * @default 60
+   */
+  readonly cpuTargetPercent?: number;
+  /**
+   * Share of capacity (percent, 0-100) that must stay healthy while an instance refresh replaces instances.
+   * @default 90
+   */
+  readonly instanceRefreshMinHealthyPercent?: number;
+  /**
+   * One-minute EC2 metrics (paid) instead of five-minute ones, so the CPU policy reacts faster.
+   * @default true
+   */
+  readonly detailedMonitoring?: boolean;
+}
+
+/** Launch template + autoscaling group + service security group + SSM-enabled instance role. */
+export class InstanceGroup extends Construct {
+  /** The instances' security group: give it to the database as a client. */
+  readonly securityGroupId: string;
+  readonly autoScalingGroupName: string;
+  readonly autoScalingGroupArn: string;
+  readonly launchTemplateId: string;
+  /** Attach further policies (e.g. reading the database secret) to this role. */
+  readonly instanceRoleName: string;
+  readonly port: number;
+
+  constructor(scope: Construct, id: string, props: InstanceGroupProps) {
+    super(scope, id);
+    validate(id, props);
+
+    const name = props.name;
+    const tags = { Name: name };
+    const desiredCapacity = props.desiredCapacity;
+    const imageId = props.imageId ?? (isGravitonInstanceType(props.instanceType) ? DEFAULT_ARM64_IMAGE_ID : DEFAULT_X86_64_IMAGE_ID);
+
+    const securityGroup = new SecurityGroup(this, "security-group", {
+      name: `${name}-instances`,
+      description: `Instances of ${name}: service port from the load balancer only`,
+      vpcId: props.vpcId,
+      tags: { Name: `${name}-instances` },
+    });
+
+    new VpcSecurityGroupIngressRule(this, "ingress-from-load-balancer", {
+      securityGroupId: securityGroup.id,
+      description: `Service port ${props.port} from the load balancer`,
+      ipProtocol: "tcp",
+      fromPort: props.port,
+      toPort: props.port,
+      referencedSecurityGroupId: props.loadBalancerSecurityGroupId,
+      tags,
+    });
+    // The load balancer's group has no egress of its own: each target group opens its own path.
+    new VpcSecurityGroupEgressRule(this, "load-balancer-egress-to-instances", {
+      securityGroupId: props.loadBalancerSecurityGroupId,
+      description: `To ${name} instances on port ${props.port}`,
+      ipProtocol: "tcp",
+      fromPort: props.port,
+      toPort: props.port,
+      referencedSecurityGroupId: securityGroup.id,
+      tags,
+    });
+    // Package repositories, SSM and other AWS APIs are all HTTPS (through the NAT gateway).
+    new VpcSecurityGroupEgressRule(this, "egress-https", {
+      securityGroupId: securityGroup.id,
+      description: "HTTPS to package repositories and AWS APIs",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+      tags,
+    });
+
+    const role = new IamRole(this, "instance-role", {
+      name: `${name}-instance`,
+      description: `Instances of ${name}`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      tags,
+    });
+    new IamRolePolicyAttachment(this, "ssm-managed-instance-core", {
+      role: role.name,
+      policyArn: SSM_MANAGED_INSTANCE_CORE,
+    });
+    const instanceProfile = new IamInstanceProfile(this, "instance-profile", {
+      name: `${name}-instance`,
+      role: role.name,
+      tags,
+    });
+
+    const launchTemplate = new LaunchTemplate(this, "launch-template", {
+      name,
+      description: `Instances of ${name}`,
+      imageId,
+      instanceType: props.instanceType,
+      // Unresolved tokens (e.g. a rendered template) cannot be encoded here: Terraform does it.
+      userData:
+        props.userData === undefined
+          ? undefined
+          : Token.isUnresolved(props.userData)
+            ? Fn.base64encode(props.userData)
+            : Buffer.from(props.userData, "utf8").toString("base64"),
+      updateDefaultVersion: true,
+      iamInstanceProfile: { arn: instanceProfile.arn },
+      // Hop limit 1 keeps the instance credentials away from anything one network hop further
+      // (containers in bridge mode, forwarded traffic); raise it to 2 only for such containers.
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "disabled",
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: props.rootDeviceName ?? "/dev/xvda",
+          ebs: {
+            volumeSize: props.rootVolumeSizeGb ?? 20,
+            volumeType: "gp3",
+            encrypted: "true",
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      // The security group sits on the interface: vpc_security_group_ids would conflict with it.
+      networkInterfaces: [
+        {
+          deviceIndex: 0,
+          associatePublicIpAddress: "false",
+          deleteOnTermination: "true",
+          securityGroups: [securityGroup.id],
+        },
+      ],
+      monitoring: { enabled: props.detailedMonitoring ?? true },
+      tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags })),
+      tags,
+    });
+
+    const group = new AutoscalingGroup(this, "group", {
+      name,
+      vpcZoneIdentifier: props.subnetIds,
+      minSize: props.minSize,
+      maxSize: props.maxSize,
+      desiredCapacity,
+      // latest_version: a template change becomes a new version, which the instance refresh rolls out.
+      launchTemplate: { id: launchTemplate.id, version: Token.asString(launchTemplate.latestVersion) },
+      targetGroupArns: [props.targetGroupArn],
+      healthCheckType: "ELB",
+      healthCheckGracePeriod: props.healthCheckGracePeriodSeconds ?? 300,
+      instanceRefresh: {
+        strategy: "Rolling",
+        preferences: { minHealthyPercentage: props.instanceRefreshMinHealthyPercent ?? 90 },
+      },
+      // Group metrics are free and show scaling decisions next to the CPU graph.
+      enabledMetrics: [
+        "GroupMinSize",
+        "GroupMaxSize",
+        "GroupDesiredCapacity",
+        "GroupInServiceInstances",
+        "GroupPendingInstances",
+        "GroupTerminatingInstances",
+        "GroupTotalInstances",
+      ],
+      metricsGranularity: "1Minute",
+      // Instances are already tagged through the launch template.
+      tag: [{ key: "Name", value: name, propagateAtLaunch: false }],
+    });
+
+    new AutoscalingPolicy(this, "cpu-target-tracking", {
+      name: `${name}-cpu-target`,
+      autoscalingGroupName: group.name,
+      policyType: "TargetTrackingScaling",
+      targetTrackingConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+        targetValue: props.cpuTargetPercent ?? 60,
+      },
+    });
+
+    this.securityGroupId = securityGroup.id;
+    this.autoScalingGroupName = group.name;
+    this.autoScalingGroupArn = group.arn;
+    this.launchTemplateId = launchTemplate.id;
+    this.instanceRoleName = role.name;
+    this.port = props.port;
+  }
+}
+
+/**
+ * Graviton (arm64) families carry a "g" among the letters after the generation digit
+ * (t4g, m7gd, c6gn, im4gn, is4gen, hpc7g); "a1" is the first-generation exception.
+ */
+export function isGravitonInstanceType(instanceType: string): boolean {
+  const match = /^([a-z]+)(\d+)([a-z-]*)\./.exec(instanceType);
+  if (!match) return false;
+  const [, family, generation, attributes] = match;
+  return (family === "a" && generation === "1") || attributes.includes("g");
+}
+
+function validate(id: string, props: InstanceGroupProps): void {
+  const fail = (prop: string, problem: string, allowed: string): never => {
+    throw new Error(`InstanceGroup '${id}': ${prop}: ${problem} (${allowed})`);
+  };
+  const isInteger = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value);
+
+  if (typeof props.name !== "string" || !/^[A-Za-z][A-Za-z0-9-]*$/.test(props.name) || props.name.length > MAX_NAME_LENGTH) {
+    fail("name", `"${props.name}" is not a valid name`, `letters, digits and hyphens, starting with a letter, at most ${MAX_NAME_LENGTH} characters`);
+  }
+  if (/^sg-/i.test(props.name)) {
+    fail("name", `"${props.name}" starts with "sg-"`, "security group names may not start with sg-; pick another name");
+  }
+  if (!props.vpcId) fail("vpcId", "is empty", "the id of the VPC holding the subnets");
+  if (!Token.isUnresolved(props.subnetIds) && (!Array.isArray(props.subnetIds) || props.subnetIds.length < 1)) {
+    fail("subnetIds", "no subnet given", "at least one private subnet id");
+  }
+  if (
+    typeof props.instanceType !== "string" ||
+    (!Token.isUnresolved(props.instanceType) && !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(props.instanceType))
+  ) {
+    fail("instanceType", `"${props.instanceType}" is not an EC2 instance type`, 'family.size, e.g. "t3.medium"');
+  }
+  if (!isInteger(props.port) || props.port < 1 || props.port > 65535) {
+    fail("port", `${props.port} is not a TCP port`, "an integer from 1 to 65535");
+  }
+  if (props.port === 22) {
+    fail("port", "22 is the SSH port", "shell access goes through SSM Session Manager; serve the application on another port");
+  }
+  if (!props.targetGroupArn) fail("targetGroupArn", "is empty", "the ARN of the load balancer's target group");
+  if (!props.loadBalancerSecurityGroupId) {
+    fail("loadBalancerSecurityGroupId", "is empty", "the id of the load balancer's security group");
+  }
+  if (!isInteger(props.minSize) || props.minSize < 0) {
+    fail("minSize", `${props.minSize} is not allowed`, "an integer >= 0");
+  }
+  if (!isInteger(props.maxSize) || props.maxSize < 1) {
+    fail("maxSize", `${props.maxSize} is not allowed`, "an integer >= 1");
+  }
+  if (props.minSize > props.maxSize) {
+    fail("minSize", `${props.minSize} is greater than maxSize ${props.maxSize}`, "minSize <= maxSize");
+  }
+  if (props.desiredCapacity !== undefined) {
+    if (!isInteger(props.desiredCapacity) || props.desiredCapacity < props.minSize || props.desiredCapacity > props.maxSize) {
+      fail(
+        "desiredCapacity",
+        `${props.desiredCapacity} is outside minSize..maxSize`,
+        `an integer from ${props.minSize} to ${props.maxSize}`,
+      );
+    }
+  }
+  if (props.userData !== undefined && typeof props.userData !== "string") {
+    fail("userData", "is not a string", "a plain start-up script; it is base64-encoded here");
+  }
+  if (props.imageId !== undefined && !props.imageId) {
+    fail("imageId", "is empty", 'an AMI id ("ami-...") or "resolve:ssm:<parameter>"');
+  }
+  if (props.rootDeviceName !== undefined && !/^\/dev\/[a-z0-9]+$/.test(props.rootDeviceName)) {
+    fail("rootDeviceName", `"${props.rootDeviceName}" is not a device name`, 'e.g. "/dev/xvda" or "/dev/sda1"');
+  }
+  const rootVolume = props.rootVolumeSizeGb;
+  if (rootVolume !== undefined && (!isInteger(rootVolume) || rootVolume < MIN_ROOT_VOLUME_GB || rootVolume > MAX_ROOT_VOLUME_GB)) {
+    fail("rootVolumeSizeGb", `${rootVolume} is not allowed`, `an integer from ${MIN_ROOT_VOLUME_GB} to ${MAX_ROOT_VOLUME_GB}`);
+  }
+  const grace = props.healthCheckGracePeriodSeconds;
+  if (grace !== undefined && (!isInteger(grace) || grace < 0 || grace > 7200)) {
+    fail("healthCheckGracePeriodSeconds", `${grace} is not allowed`, "an integer from 0 to 7200");
+  }
+  const cpu = props.cpuTargetPercent;
+  if (cpu !== undefined && (typeof cpu !== "number" || !Number.isFinite(cpu) || cpu < 1 || cpu > 100)) {
+    fail("cpuTargetPercent", `${cpu} is not allowed`, "a percentage from 1 to 100");
+  }
+  const minHealthy = props.instanceRefreshMinHealthyPercent;
+  if (minHealthy !== undefined && (!isInteger(minHealthy) || minHealthy < 0 || minHealthy > 100)) {
+    fail("instanceRefreshMinHealthyPercent", `${minHealthy} is not allowed`, "an integer percentage from 0 to 100");
+  }
+}

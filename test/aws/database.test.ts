@@ -1,0 +1,286 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Database, DatabaseProps, parameterGroupFamily } from "../../constructs/aws/database";
+import { idOf, ref, synthWith, Synthesized } from "../support/synth";
+
+/** Builds the database next to two client security groups it can reference. */
+function buildIn(scope: Construct, overrides: Partial<DatabaseProps> = {}): Database {
+  const web = new SecurityGroup(scope, "web-sg", { name: "web", vpcId: "vpc-123" });
+  const worker = new SecurityGroup(scope, "worker-sg", { name: "worker", vpcId: "vpc-123" });
+  return new Database(scope, "db", {
+    name: "prod-db",
+    engine: "postgres",
+    engineVersion: "16",
+    instanceClass: "db.t4g.medium",
+    vpcId: "vpc-123",
+    subnetIds: ["subnet-db-a", "subnet-db-b"],
+    clientSecurityGroupIds: [web.id, worker.id],
+    ...overrides,
+  });
+}
+
+function build(overrides: Partial<DatabaseProps> = {}): Synthesized {
+  return synthWith("aws", (scope) => buildIn(scope, overrides));
+}
+
+const props = (overrides: Partial<DatabaseProps> = {}) => () => build(overrides);
+
+/** Every key anywhere in a JSON document. */
+function allKeys(value: unknown, keys: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((item) => allKeys(item, keys));
+  else if (value && typeof value === "object") {
+    for (const [key, child] of Object.entries(value)) {
+      keys.push(key);
+      allKeys(child, keys);
+    }
+  }
+  return keys;
+}
+
+describe("Database", () => {
+  const synth = build();
+  const instance = synth.only("aws_db_instance");
+  const dbSgId = idOf(synth, "aws_security_group", (group) => group.name === "prod-db-db");
+  const dbSg = ref("aws_security_group", dbSgId, "id");
+  const clients = [ref("aws_security_group", "web-sg", "id"), ref("aws_security_group", "worker-sg", "id")];
+  const instanceId = idOf(synth, "aws_db_instance");
+
+  describe("instance", () => {
+    it("runs the requested engine, version and class under the given identifier", () => {
+      expect(instance).toMatchObject({
+        identifier: "prod-db",
+        engine: "postgres",
+        engine_version: "16",
+        instance_class: "db.t4g.medium",
+        port: 5432,
+        db_name: "app",
+        username: "app_admin",
+        tags: { Name: "prod-db" },
+      });
+    });
+
+    it("lets RDS generate and keep the master password: no password anywhere in the configuration", () => {
+      expect(instance.manage_master_user_password).toBe(true);
+      const keys = allKeys(synth.json);
+      expect(keys.filter((key) => /password/i.test(key) && key !== "manage_master_user_password")).toEqual([]);
+      expect(keys).not.toContain("password");
+      expect(keys).not.toContain("password_wo");
+    });
+
+    it("stores data encrypted on autoscaling gp3 storage", () => {
+      expect(instance).toMatchObject({
+        storage_encrypted: true,
+        storage_type: "gp3",
+        allocated_storage: 20,
+        max_allocated_storage: 100,
+      });
+    });
+
+    it("is private, multi-AZ, backed up for 7 days and protected from deletion with a final snapshot", () => {
+      expect(instance).toMatchObject({
+        publicly_accessible: false,
+        multi_az: true,
+        backup_retention_period: 7,
+        copy_tags_to_snapshot: true,
+        deletion_protection: true,
+        skip_final_snapshot: false,
+        final_snapshot_identifier: "prod-db-final",
+        auto_minor_version_upgrade: true,
+        performance_insights_enabled: false,
+      });
+    });
+
+    it("exports the PostgreSQL logs to CloudWatch", () => {
+      expect(instance.enabled_cloudwatch_logs_exports).toEqual(["postgresql", "upgrade"]);
+    });
+
+    it("uses its subnet group, security group and parameter group", () => {
+      expect(instance.db_subnet_group_name).toBe(ref("aws_db_subnet_group", idOf(synth, "aws_db_subnet_group"), "name"));
+      expect(instance.vpc_security_group_ids).toEqual([dbSg]);
+      expect(instance.parameter_group_name).toBe(ref("aws_db_parameter_group", idOf(synth, "aws_db_parameter_group"), "name"));
+    });
+  });
+
+  it("places the instance on the database subnets", () => {
+    expect(synth.only("aws_db_subnet_group")).toMatchObject({
+      name: "prod-db",
+      subnet_ids: ["subnet-db-a", "subnet-db-b"],
+      tags: { Name: "prod-db" },
+    });
+  });
+
+  describe("parameter group", () => {
+    it("forces TLS on PostgreSQL with the family of the major version", () => {
+      expect(synth.only("aws_db_parameter_group")).toMatchObject({
+        name: "prod-db-postgres16",
+        family: "postgres16",
+        parameter: [{ name: "rds.force_ssl", value: "1", apply_method: "pending-reboot" }],
+        lifecycle: { create_before_destroy: true },
+      });
+    });
+
+    it("requires secure transport on MySQL and writes the exported slow query log to files", () => {
+      const mysql = build({ engine: "mysql", engineVersion: "8.0.39" });
+      const group = mysql.only("aws_db_parameter_group");
+      expect(group).toMatchObject({ name: "prod-db-mysql8-0", family: "mysql8.0" });
+      const values = Object.fromEntries(group.parameter.map((parameter: any) => [parameter.name, parameter.value]));
+      expect(values).toEqual({ require_secure_transport: "1", slow_query_log: "1", long_query_time: "2", log_output: "FILE" });
+      const db = mysql.only("aws_db_instance");
+      expect(db).toMatchObject({ engine: "mysql", engine_version: "8.0.39", port: 3306 });
+      expect(db.enabled_cloudwatch_logs_exports).toEqual(["error", "slowquery"]);
+    });
+
+    it("derives the family from engine and major version", () => {
+      expect(parameterGroupFamily("mysql", "8.0")).toBe("mysql8.0");
+      expect(parameterGroupFamily("mysql", "8.4")).toBe("mysql8.4");
+      expect(parameterGroupFamily("mysql", "8.4.3")).toBe("mysql8.4");
+      expect(parameterGroupFamily("postgres", "13")).toBe("postgres13");
+      expect(parameterGroupFamily("postgres", "16.4")).toBe("postgres16");
+      expect(parameterGroupFamily("postgres", "17")).toBe("postgres17");
+      expect(parameterGroupFamily("mysql", "5.7")).toBeUndefined();
+      expect(parameterGroupFamily("postgres", "12")).toBeUndefined();
+      expect(parameterGroupFamily("postgres", "16.4.1")).toBeUndefined();
+    });
+  });
+
+  describe("network access", () => {
+    it("gives the database a security group without inline rules", () => {
+      const group = synth.resources("aws_security_group")[dbSgId];
+      expect(group).toMatchObject({ vpc_id: "vpc-123", tags: { Name: "prod-db-db" } });
+      expect(group.ingress).toBeUndefined();
+      expect(group.egress).toBeUndefined();
+    });
+
+    it("admits the database port only from each client security group", () => {
+      const ingress = Object.values(synth.resources("aws_vpc_security_group_ingress_rule")) as any[];
+      expect(ingress).toHaveLength(2);
+      for (const rule of ingress) {
+        expect(rule).toMatchObject({ security_group_id: dbSg, ip_protocol: "tcp", from_port: 5432, to_port: 5432 });
+        expect(rule.cidr_ipv4).toBeUndefined();
+      }
+      expect(ingress.map((rule) => rule.referenced_security_group_id)).toEqual(clients);
+    });
+
+    it("opens each client's egress to the database port", () => {
+      const egress = Object.values(synth.resources("aws_vpc_security_group_egress_rule")) as any[];
+      expect(egress).toHaveLength(2);
+      for (const rule of egress) {
+        expect(rule).toMatchObject({ referenced_security_group_id: dbSg, ip_protocol: "tcp", from_port: 5432, to_port: 5432 });
+      }
+      expect(egress.map((rule) => rule.security_group_id)).toEqual(clients);
+    });
+  });
+
+  it("exposes references for wiring", () => {
+    let database!: Database;
+    const wired = synthWith("aws", (scope) => {
+      database = buildIn(scope);
+      new TerraformOutput(scope, "endpoint", { value: database.endpoint });
+      new TerraformOutput(scope, "address", { value: database.address });
+      new TerraformOutput(scope, "secret", { value: database.secretArn });
+      new TerraformOutput(scope, "sg", { value: database.securityGroupId });
+      new TerraformOutput(scope, "identifier", { value: database.identifier });
+    });
+    const outputs = wired.outputs();
+    expect(outputs.endpoint.value).toBe(ref("aws_db_instance", instanceId, "endpoint"));
+    expect(outputs.address.value).toBe(ref("aws_db_instance", instanceId, "address"));
+    expect(outputs.secret.value).toBe(ref("aws_db_instance", instanceId, "master_user_secret[0].secret_arn"));
+    expect(outputs.sg.value).toBe(dbSg);
+    expect(outputs.identifier.value).toBe(ref("aws_db_instance", instanceId, "identifier"));
+    expect(database.port).toBe(5432);
+    expect(database.engine).toBe("postgres");
+  });
+
+  it("applies explicit options", () => {
+    const custom = build({
+      engine: "mysql",
+      engineVersion: "8.4",
+      databaseName: "shop",
+      masterUsername: "shop_admin",
+      allocatedStorageGb: 100,
+      maxAllocatedStorageGb: 500,
+      multiAz: false,
+      backupRetentionDays: 35,
+      deletionProtection: false,
+      skipFinalSnapshot: true,
+      performanceInsights: true,
+    });
+    expect(custom.only("aws_db_instance")).toMatchObject({
+      db_name: "shop",
+      username: "shop_admin",
+      allocated_storage: 100,
+      max_allocated_storage: 500,
+      multi_az: false,
+      backup_retention_period: 35,
+      deletion_protection: false,
+      skip_final_snapshot: true,
+      final_snapshot_identifier: "prod-db-final",
+      performance_insights_enabled: true,
+    });
+    expect(custom.only("aws_db_parameter_group").family).toBe("mysql8.4");
+  });
+
+  describe("validation", () => {
+    const error = (prop: string) => `Database 'db': ${prop}: `;
+
+    it("rejects unsupported engines and versions, listing what is allowed", () => {
+      expect(props({ engine: "mysql", engineVersion: "5.7" })).toThrow(
+        `${error("engineVersion")}mysql 5.7 is not supported (mysql 8.0, 8.4; postgres 13, 14, 15, 16, 17;`,
+      );
+      expect(props({ engine: "postgres", engineVersion: "12" })).toThrow(`${error("engineVersion")}postgres 12 is not supported`);
+      expect(props({ engine: "postgres", engineVersion: "8.0" })).toThrow(`${error("engineVersion")}postgres 8.0 is not supported`);
+      expect(props({ engine: "mariadb" as any, engineVersion: "10.11" })).toThrow(
+        `${error("engine")}"mariadb" is not supported (mysql 8.0, 8.4; postgres 13, 14, 15, 16, 17)`,
+      );
+    });
+
+    it("enforces RDS identifier rules on the name", () => {
+      const rules = "(lowercase letters, digits and hyphens, starting with a letter";
+      expect(props({ name: "1db" })).toThrow(`${error("name")}"1db" is not a valid RDS identifier ${rules}`);
+      expect(props({ name: "Prod-db" })).toThrow(error("name"));
+      expect(props({ name: "prod_db" })).toThrow(error("name"));
+      expect(props({ name: "prod--db" })).toThrow(error("name"));
+      expect(props({ name: "prod-db-" })).toThrow(error("name"));
+      expect(props({ name: "d".repeat(64) })).toThrow("at most 63 characters");
+      expect(props({ name: "d".repeat(63) })).not.toThrow();
+      expect(props({ name: "sg-db" })).toThrow(`${error("name")}"sg-db" starts with "sg-"`);
+    });
+
+    it("requires two subnets and at least one client security group", () => {
+      expect(props({ subnetIds: ["subnet-a"] })).toThrow(
+        `${error("subnetIds")}1 subnet(s) given (at least two database subnets in different availability zones)`,
+      );
+      expect(props({ clientSecurityGroupIds: [] })).toThrow(`${error("clientSecurityGroupIds")}no client security group given`);
+      expect(props({ clientSecurityGroupIds: [""] })).toThrow(error("clientSecurityGroupIds"));
+      expect(props({ vpcId: "" })).toThrow(`${error("vpcId")}is empty`);
+    });
+
+    it("rejects malformed instance classes, database names and user names", () => {
+      expect(props({ instanceClass: "t4g.medium" })).toThrow(`${error("instanceClass")}"t4g.medium" is not an RDS instance class`);
+      expect(props({ databaseName: "my-app" })).toThrow(`${error("databaseName")}"my-app" is not a valid postgres database name`);
+      expect(props({ masterUsername: "a".repeat(17), engine: "mysql", engineVersion: "8.0" })).toThrow(
+        `${error("masterUsername")}"${"a".repeat(17)}" is not a valid mysql user name (a letter, then letters, digits or underscores, at most 16 characters)`,
+      );
+      expect(props({ masterUsername: "a".repeat(17) })).not.toThrow();
+      expect(props({ masterUsername: "rdsadmin" })).toThrow(`${error("masterUsername")}"rdsadmin" is reserved`);
+      expect(props({ masterUsername: "pg_admin" })).toThrow(`${error("masterUsername")}"pg_admin" is reserved`);
+    });
+
+    it("enforces storage limits", () => {
+      expect(props({ allocatedStorageGb: 10 })).toThrow(`${error("allocatedStorageGb")}10 is not allowed (an integer from 20 to 65536)`);
+      expect(props({ allocatedStorageGb: 100 })).toThrow(
+        `${error("maxAllocatedStorageGb")}100 is not allowed with allocatedStorageGb 100 (an integer from 110 (10% above the allocated storage) to 65536)`,
+      );
+      expect(props({ allocatedStorageGb: 50, maxAllocatedStorageGb: 54 })).toThrow(error("maxAllocatedStorageGb"));
+      expect(props({ allocatedStorageGb: 50, maxAllocatedStorageGb: 55 })).not.toThrow();
+      expect(props({ maxAllocatedStorageGb: 70000 })).toThrow(error("maxAllocatedStorageGb"));
+    });
+
+    it("keeps backup retention between 7 and 35 days", () => {
+      expect(props({ backupRetentionDays: 1 })).toThrow(`${error("backupRetentionDays")}1 is not allowed (an integer from 7 to 35)`);
+      expect(props({ backupRetentionDays: 0 })).toThrow(error("backupRetentionDays"));
+      expect(props({ backupRetentionDays: 36 })).toThrow(error("backupRetentionDays"));
+    });
+  });
+});

@@ -1,0 +1,287 @@
+import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
+import { TerraformOutput } from "cdktf";
+import { LoadBalancer, LoadBalancerProps } from "../../constructs/aws/load-balancer";
+import { idOf, ref, synthWith } from "../support/synth";
+
+const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100";
+
+function baseProps(overrides: Partial<LoadBalancerProps> = {}): LoadBalancerProps {
+  return {
+    name: "shop-prod",
+    vpcId: "vpc-0123456789abcdef0",
+    subnetIds: ["subnet-aaaa", "subnet-bbbb"],
+    certificateArn: CERT,
+    services: [
+      { name: "web", hostnames: ["example.com", "www.example.com"], port: 8080, healthCheck: { path: "/healthz" } },
+      { name: "api", hostnames: ["api.example.com"], port: 9000, healthCheck: { path: "/ready", port: 9001, matcher: "200" } },
+    ],
+    ...overrides,
+  };
+}
+
+/** Synthesizes the construct; `lb` holds its attributes as rendered in Terraform (through outputs). */
+function synthLb(props: LoadBalancerProps) {
+  const synth = synthWith("aws", (scope) => {
+    const lb = new LoadBalancer(scope, "lb", props);
+    const { arn, dnsName, zoneId, securityGroupId, httpsListenerArn, httpListenerArn, targetGroupArns } = lb;
+    new TerraformOutput(scope, "attributes", {
+      value: { arn, dnsName, zoneId, securityGroupId, httpsListenerArn, httpListenerArn, targetGroupArns },
+    });
+  });
+  return { synth, lb: synth.outputs().attributes.value };
+}
+
+describe("LoadBalancer", () => {
+  test("an internet-facing ALB with secure defaults in the given subnets, behind its own security group", () => {
+    const { synth } = synthLb(baseProps());
+    const sgId = idOf(synth, "aws_security_group");
+    expect(synth.only("aws_lb")).toEqual({
+      name: "shop-prod",
+      load_balancer_type: "application",
+      internal: false,
+      ip_address_type: "ipv4",
+      subnets: ["subnet-aaaa", "subnet-bbbb"],
+      security_groups: [ref("aws_security_group", sgId, "id")],
+      drop_invalid_header_fields: true,
+      idle_timeout: 60,
+      enable_deletion_protection: true,
+      tags: { Name: "shop-prod" },
+    });
+    const sg = synth.only("aws_security_group");
+    expect(sg).toMatchObject({ name: "shop-prod-alb", vpc_id: "vpc-0123456789abcdef0", tags: { Name: "shop-prod-alb" } });
+    // No inline rules: inline and standalone rules fight each other.
+    expect(sg.ingress).toBeUndefined();
+    expect(sg.egress).toBeUndefined();
+  });
+
+  test("ingress 80 and 443 from 0.0.0.0/0 by default, on the ALB's security group, and no egress rule", () => {
+    const { synth } = synthLb(baseProps());
+    const sgRef = ref("aws_security_group", idOf(synth, "aws_security_group"), "id");
+    const rules = Object.values(synth.resources("aws_vpc_security_group_ingress_rule"));
+    expect(rules).toHaveLength(2);
+    for (const port of [80, 443]) {
+      expect(rules).toContainEqual(
+        expect.objectContaining({ security_group_id: sgRef, ip_protocol: "tcp", from_port: port, to_port: port, cidr_ipv4: "0.0.0.0/0" }),
+      );
+    }
+    expect(synth.resources("aws_vpc_security_group_egress_rule")).toEqual({});
+  });
+
+  test("ingressCidrs replaces the open default, one rule per port and range", () => {
+    const { synth } = synthLb(baseProps({ ingressCidrs: ["203.0.113.0/24", "198.51.100.0/24"] }));
+    const rules = Object.values(synth.resources("aws_vpc_security_group_ingress_rule"));
+    expect(rules).toHaveLength(4);
+    expect(rules.map((rule: any) => `${rule.cidr_ipv4}:${rule.from_port}`).sort()).toEqual(
+      ["198.51.100.0/24:443", "198.51.100.0/24:80", "203.0.113.0/24:443", "203.0.113.0/24:80"],
+    );
+  });
+
+  test("HTTP:80 redirects permanently to HTTPS:443", () => {
+    const { synth, lb } = synthLb(baseProps());
+    const albId = idOf(synth, "aws_lb");
+    const httpId = idOf(synth, "aws_lb_listener", (listener) => listener.port === 80);
+    expect(synth.resources("aws_lb_listener")[httpId]).toEqual({
+      load_balancer_arn: ref("aws_lb", albId, "arn"),
+      port: 80,
+      protocol: "HTTP",
+      default_action: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } }],
+      tags: { Name: "shop-prod-http" },
+    });
+    expect(lb.httpListenerArn).toBe(ref("aws_lb_listener", httpId, "arn"));
+  });
+
+  test("HTTPS:443 serves the certificate with the TLS 1.3 policy and answers 404 to unknown hosts", () => {
+    const { synth, lb } = synthLb(baseProps());
+    const httpsId = idOf(synth, "aws_lb_listener", (listener) => listener.port === 443);
+    expect(synth.resources("aws_lb_listener")[httpsId]).toEqual({
+      load_balancer_arn: ref("aws_lb", idOf(synth, "aws_lb"), "arn"),
+      port: 443,
+      protocol: "HTTPS",
+      certificate_arn: CERT,
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      default_action: [{ type: "fixed-response", fixed_response: { content_type: "text/plain", status_code: "404", message_body: "Not Found" } }],
+      tags: { Name: "shop-prod-https" },
+    });
+    expect(lb.httpsListenerArn).toBe(ref("aws_lb_listener", httpsId, "arn"));
+  });
+
+  test("the listener references a certificate ARN coming from another resource", () => {
+    const synth = synthWith("aws", (scope) => {
+      const validation = new AcmCertificateValidation(scope, "cert", { certificateArn: CERT });
+      new LoadBalancer(scope, "lb", baseProps({ certificateArn: validation.certificateArn }));
+    });
+    const https = Object.values(synth.resources("aws_lb_listener")).find((listener: any) => listener.port === 443);
+    const validationId = idOf(synth, "aws_acm_certificate_validation");
+    expect(https.certificate_arn).toBe(ref("aws_acm_certificate_validation", validationId, "certificate_arn"));
+  });
+
+  test("one HTTP instance target group per service with its health check, algorithm and deregistration delay", () => {
+    const { synth, lb } = synthLb(baseProps());
+    const groups = synth.resources("aws_lb_target_group");
+    expect(Object.keys(groups)).toHaveLength(2);
+    const webId = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-web");
+    const apiId = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-api");
+    expect(groups[webId]).toEqual({
+      name: "shop-prod-web",
+      vpc_id: "vpc-0123456789abcdef0",
+      target_type: "instance",
+      protocol: "HTTP",
+      port: 8080,
+      load_balancing_algorithm_type: "round_robin",
+      deregistration_delay: "30",
+      health_check: {
+        enabled: true,
+        protocol: "HTTP",
+        path: "/healthz",
+        port: "traffic-port",
+        matcher: "200-399",
+        interval: 15,
+        timeout: 5,
+        healthy_threshold: 2,
+        unhealthy_threshold: 3,
+      },
+      tags: { Name: "shop-prod-web" },
+    });
+    expect(groups[apiId]).toMatchObject({ port: 9000, health_check: { path: "/ready", port: "9001", matcher: "200" } });
+    expect(lb.targetGroupArns).toEqual({
+      web: ref("aws_lb_target_group", webId, "arn"),
+      api: ref("aws_lb_target_group", apiId, "arn"),
+    });
+  });
+
+  test("algorithm, idle timeout, deletion protection, TLS policy and deregistration delay are configurable", () => {
+    const props = baseProps({
+      algorithm: "least-outstanding-requests",
+      idleTimeoutSeconds: 3600,
+      deletionProtection: false,
+      sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    });
+    const services = [{ ...props.services[0], deregistrationDelaySeconds: 0 }];
+    const { synth } = synthLb({ ...props, services });
+    expect(synth.only("aws_lb")).toMatchObject({ idle_timeout: 3600, enable_deletion_protection: false });
+    expect(synth.only("aws_lb_target_group")).toMatchObject({
+      load_balancing_algorithm_type: "least_outstanding_requests",
+      deregistration_delay: "0",
+    });
+    const https = Object.values(synth.resources("aws_lb_listener")).find((listener: any) => listener.port === 443);
+    expect(https.ssl_policy).toBe("ELBSecurityPolicy-TLS13-1-3-2021-06");
+  });
+
+  test("one host-header rule per service on the HTTPS listener, forwarding to its target group, priorities by order", () => {
+    const { synth } = synthLb(baseProps());
+    const httpsArn = ref("aws_lb_listener", idOf(synth, "aws_lb_listener", (listener) => listener.port === 443), "arn");
+    const rules = Object.values(synth.resources("aws_lb_listener_rule"));
+    expect(rules).toHaveLength(2);
+    const webGroup = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-web");
+    const apiGroup = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-api");
+    expect(rules).toContainEqual({
+      listener_arn: httpsArn,
+      priority: 10,
+      action: [{ type: "forward", target_group_arn: ref("aws_lb_target_group", webGroup, "arn") }],
+      condition: [{ host_header: { values: ["example.com", "www.example.com"] } }],
+      tags: { Name: "shop-prod-web-0" },
+    });
+    expect(rules).toContainEqual({
+      listener_arn: httpsArn,
+      priority: 20,
+      action: [{ type: "forward", target_group_arn: ref("aws_lb_target_group", apiGroup, "arn") }],
+      condition: [{ host_header: { values: ["api.example.com"] } }],
+      tags: { Name: "shop-prod-api-0" },
+    });
+  });
+
+  test("more than 5 hostnames are split over several rules (ALB limit), with consecutive priorities", () => {
+    const hostnames = Array.from({ length: 12 }, (_, index) => `h${index}.example.com`);
+    const { synth } = synthLb(baseProps({ services: [{ name: "web", hostnames, port: 80, healthCheck: { path: "/" } }] }));
+    const rules = Object.values(synth.resources("aws_lb_listener_rule")).sort((a: any, b: any) => a.priority - b.priority);
+    expect(rules.map((rule: any) => rule.priority)).toEqual([10, 11, 12]);
+    expect(rules.map((rule: any) => rule.condition[0].host_header.values)).toEqual([
+      hostnames.slice(0, 5),
+      hostnames.slice(5, 10),
+      hostnames.slice(10),
+    ]);
+    expect(rules.every((rule: any) => rule.condition[0].host_header.values.length <= 5)).toBe(true);
+  });
+
+  test("hostnames are normalized to lower case without a trailing dot", () => {
+    const { synth } = synthLb(baseProps({ services: [{ name: "web", hostnames: ["WWW.Example.com."], port: 80, healthCheck: { path: "/" } }] }));
+    expect(synth.only("aws_lb_listener_rule").condition[0].host_header.values).toEqual(["www.example.com"]);
+  });
+
+  test("attributes reference the ALB and its security group", () => {
+    const { synth, lb } = synthLb(baseProps());
+    const albId = idOf(synth, "aws_lb");
+    expect(lb.arn).toBe(ref("aws_lb", albId, "arn"));
+    expect(lb.dnsName).toBe(ref("aws_lb", albId, "dns_name"));
+    expect(lb.zoneId).toBe(ref("aws_lb", albId, "zone_id"));
+    expect(lb.securityGroupId).toBe(ref("aws_security_group", idOf(synth, "aws_security_group"), "id"));
+  });
+
+  describe("validation", () => {
+    const service = (name: string, hostnames: string[], extra: object = {}) => ({ name, hostnames, port: 8080, healthCheck: { path: "/" }, ...extra });
+    test.each<[Partial<LoadBalancerProps>, string]>([
+      [{ name: "a-very-long-load-balancer-name-123" }, `LoadBalancer 'lb': name: "a-very-long-load-balancer-name-123" is 34 characters long (at most 32)`],
+      [{ name: "shop_prod" }, `LoadBalancer 'lb': name: "shop_prod" must be 1..32 of letters, digits and "-", not starting or ending with "-"`],
+      [{ name: "-shop" }, `LoadBalancer 'lb': name: "-shop" must be 1..32 of letters, digits and "-"`],
+      [{ name: "shop-" }, `LoadBalancer 'lb': name: "shop-" must be 1..32 of letters, digits and "-"`],
+      [{ name: "" }, `LoadBalancer 'lb': name: "" must be 1..32 of letters`],
+      [{ name: "internal-shop" }, `LoadBalancer 'lb': name: "internal-shop" must not start with "internal-" (reserved by AWS)`],
+      [{ vpcId: "" }, "LoadBalancer 'lb': vpcId: is empty (the id of the VPC holding the subnets)"],
+      [{ subnetIds: ["subnet-aaaa"] }, "LoadBalancer 'lb': subnetIds: has 1 subnet(s) (at least 2, in different availability zones)"],
+      [{ subnetIds: ["subnet-aaaa", "subnet-aaaa"] }, `LoadBalancer 'lb': subnetIds: "subnet-aaaa" is listed twice (distinct subnets)`],
+      [{ certificateArn: "" }, "LoadBalancer 'lb': certificateArn: is empty (the ARN of an issued ACM certificate)"],
+      [{ certificateArn: "my-cert" }, `LoadBalancer 'lb': certificateArn: "my-cert" is not an ARN (arn:aws:acm:...)`],
+      [{ idleTimeoutSeconds: 0 }, "LoadBalancer 'lb': idleTimeoutSeconds: 0 is out of range (an integer from 1 to 4000)"],
+      [{ idleTimeoutSeconds: 4001 }, "LoadBalancer 'lb': idleTimeoutSeconds: 4001 is out of range (an integer from 1 to 4000)"],
+      [{ algorithm: "random" as any }, `LoadBalancer 'lb': algorithm: "random" is not supported ("round-robin" or "least-outstanding-requests")`],
+      [{ sslPolicy: "TLS13" }, `LoadBalancer 'lb': sslPolicy: "TLS13" is not an ELB security policy name (ELBSecurityPolicy-...)`],
+      [{ ingressCidrs: [] }, "LoadBalancer 'lb': ingressCidrs: is empty (at least one IPv4 CIDR, e.g. 0.0.0.0/0)"],
+      [{ ingressCidrs: ["::/0"] }, "LoadBalancer 'lb': ingressCidrs[0]: ::/0 is not a valid CIDR (expected a.b.c.d/n with n between 0 and 32) (IPv4 only: the load balancer has no IPv6 address)"],
+      [{ ingressCidrs: ["10.0.0.1/8"] }, "LoadBalancer 'lb': ingressCidrs[0]: 10.0.0.1/8 is not a valid CIDR: host bits are set"],
+      [{ ingressCidrs: ["10.0.0.0/8", "10.0.0.0/8"] }, "LoadBalancer 'lb': ingressCidrs[1]: 10.0.0.0/8 is listed twice"],
+      [{ services: [] }, "LoadBalancer 'lb': services: is empty (at least one service)"],
+      [
+        { services: [service("web", ["a.example.com"]), service("web", ["b.example.com"])] },
+        `LoadBalancer 'lb': services[1].name: "web" is already used by services[0] (unique names)`,
+      ],
+      [{ services: [service("web_1", ["a.example.com"])] }, `LoadBalancer 'lb': services[0].name: "web_1" must be letters, digits and "-", not starting or ending with "-"`],
+      [{ services: [service("", ["a.example.com"])] }, `LoadBalancer 'lb': services[0].name: "" must be letters, digits and "-"`],
+      [
+        { services: [service("a-rather-long-service-name", ["a.example.com"])] },
+        `LoadBalancer 'lb': services[0].name: target group name "shop-prod-a-rather-long-service-name" is 36 characters long (at most 32)`,
+      ],
+      [{ services: [service("web", ["a.example.com"], { port: 0 })] }, "LoadBalancer 'lb': services[0].port: 0 is out of range (an integer from 1 to 65535)"],
+      [{ services: [service("web", ["a.example.com"], { port: 65536 })] }, "LoadBalancer 'lb': services[0].port: 65536 is out of range (an integer from 1 to 65535)"],
+      [
+        { services: [service("web", ["a.example.com"], { deregistrationDelaySeconds: 3601 })] },
+        "LoadBalancer 'lb': services[0].deregistrationDelaySeconds: 3601 is out of range (an integer from 0 to 3600)",
+      ],
+      [{ services: [service("web", [])] }, "LoadBalancer 'lb': services[0].hostnames: is empty (at least one host name)"],
+      [
+        { services: [service("web", Array.from({ length: 51 }, (_, index) => `h${index}.example.com`))] },
+        "LoadBalancer 'lb': services[0].hostnames: has 51 entries (at most 50 per service)",
+      ],
+      [
+        { services: [service("web", ["ok.example.com", "bad host.example.com"])] },
+        `LoadBalancer 'lb': services[0].hostnames[1]: "bad host.example.com" is not a host name pattern (1..128 of a-z, 0-9, "-", ".", "*" and "?")`,
+      ],
+      [{ services: [service("web", [`${"a".repeat(125)}.com`])] }, "services[0].hostnames[0]: \"" + "a".repeat(125) + '.com" is not a host name pattern'],
+      [
+        { services: [service("web", ["a.example.com"]), service("api", ["api.example.com", "A.example.com"])] },
+        `LoadBalancer 'lb': services[1].hostnames[1]: "a.example.com" is already routed to service "web" (unique across services)`,
+      ],
+      [
+        { services: [service("web", ["a.example.com"], { healthCheck: { path: "healthz" } })] },
+        `LoadBalancer 'lb': services[0].healthCheck: health check: path: "healthz" must start with "/"`,
+      ],
+    ])("rejects %j", (overrides, message) => {
+      expect(() => synthLb(baseProps(overrides))).toThrow(message);
+    });
+
+    test("accepts a 32-character target group name and wildcard host patterns", () => {
+      expect(() =>
+        synthLb(baseProps({ name: "shop", services: [service("a".repeat(27), ["*.example.com", "api-?.example.com"])] })),
+      ).not.toThrow();
+    });
+  });
+});
