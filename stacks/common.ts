@@ -1,0 +1,47 @@
+/** Composition rules shared by the per-cloud stacks (derived from the spec, cloud-neutral). */
+import { LocalBackend, TerraformStack } from "cdktf";
+import { EnvironmentSpec } from "../spec/schema";
+
+export function isProduction(environment: EnvironmentSpec): boolean {
+  return environment.stage === "production";
+}
+
+/** Tags/labels every resource carries, so cost reports and audits can find the stack. */
+export function stackTags(environment: EnvironmentSpec, stackId: string): Record<string, string> {
+  return {
+    Project: environment.project,
+    Environment: environment.name,
+    Stack: stackId,
+    ManagedBy: "cdktf",
+  };
+}
+
+/** `https://<hostname>` of every hostname, grouped by service. */
+export function serviceUrls(environment: EnvironmentSpec): Record<string, string[]> {
+  return Object.fromEntries(
+    environment.services.map((service) => [service.name, service.hostnames.map((host) => `https://${host}`)]),
+  );
+}
+
+/**
+ * What the certificate covers: either the domain and its wildcard (plus any hostname deeper
+ * than one label, which a wildcard does not match), or exactly the routed hostnames.
+ */
+export function certificateDomains(environment: EnvironmentSpec): { domainName: string; subjectAlternativeNames: string[] } {
+  const hostnames = [...new Set(environment.services.flatMap((service) => service.hostnames))];
+  if (!environment.certificate.wildcard) {
+    const [domainName, ...rest] = hostnames;
+    return { domainName, subjectAlternativeNames: rest };
+  }
+  const coveredByWildcard = (host: string) =>
+    host === environment.domain || (host.endsWith(`.${environment.domain}`) && !host.slice(0, -environment.domain.length - 1).includes("."));
+  return {
+    domainName: environment.domain,
+    subjectAlternativeNames: [`*.${environment.domain}`, ...hostnames.filter((host) => !coveredByWildcard(host))],
+  };
+}
+
+/** State next to the project, one file per stack (the default for the examples). */
+export function localStateBackend(stack: TerraformStack, stackId: string): void {
+  new LocalBackend(stack, { path: `terraform.${stackId}.tfstate` });
+}

@@ -1,0 +1,187 @@
+/** The AWS stacks of the example environments: composition and wiring, then snapshots. */
+import { synthExampleStacks } from "../support/example-stacks";
+import { Synthesized, idOf, ref } from "../support/synth";
+
+const stacks = synthExampleStacks();
+const prod = stacks["aws-prod"];
+const dev = stacks["aws-dev"];
+
+const alb = (stack: Synthesized) => idOf(stack, "aws_lb");
+const targetGroupOf = (stack: Synthesized, name: string) => idOf(stack, "aws_lb_target_group", (group) => group.name === name);
+
+describe("aws-prod", () => {
+  test("provider region and default tags come from the spec", () => {
+    expect(prod.json.provider.aws).toEqual([
+      {
+        region: "eu-west-1",
+        default_tags: [{ tags: { Project: "web", Environment: "prod", Stack: "aws-prod", ManagedBy: "cdktf" } }],
+      },
+    ]);
+    expect(prod.json.terraform.backend).toEqual({ local: { path: "terraform.aws-prod.tfstate" } });
+  });
+
+  test("explicit subnets are used verbatim and NAT is per zone", () => {
+    const cidrsOfTier = (tier: string) =>
+      Object.values(prod.resources("aws_subnet"))
+        .filter((subnet: any) => subnet.tags.Tier === tier)
+        .map((subnet: any) => subnet.cidr_block)
+        .sort();
+    expect(cidrsOfTier("public")).toEqual(["10.20.0.0/24", "10.20.1.0/24", "10.20.2.0/24"]);
+    expect(cidrsOfTier("private")).toEqual(["10.20.16.0/20", "10.20.32.0/20", "10.20.48.0/20"]);
+    expect(cidrsOfTier("database")).toEqual(["10.20.64.0/24", "10.20.65.0/24", "10.20.66.0/24"]);
+    expect(Object.keys(prod.resources("aws_nat_gateway"))).toHaveLength(3);
+    expect(Object.keys(prod.resources("aws_flow_log"))).toHaveLength(1);
+  });
+
+  test("the load balancer is protected, keeps websockets open and balances by outstanding requests", () => {
+    expect(prod.only("aws_lb")).toMatchObject({
+      name: "web-prod",
+      internal: false,
+      enable_deletion_protection: true,
+      idle_timeout: 3600,
+      drop_invalid_header_fields: true,
+    });
+    for (const group of Object.values(prod.resources("aws_lb_target_group"))) {
+      expect(group.load_balancing_algorithm_type).toBe("least_outstanding_requests");
+    }
+  });
+
+  test("each service's autoscaling group is attached to its own target group, in the private subnets", () => {
+    for (const [service, min, max] of [["api", 2, 6], ["chat", 2, 4], ["config", 2, 2]] as const) {
+      const group = Object.values(prod.resources("aws_autoscaling_group")).find((asg: any) => asg.name === `web-prod-${service}`);
+      expect(group).toMatchObject({ min_size: min, max_size: max, health_check_type: "ELB" });
+      expect(group.target_group_arns).toEqual([ref("aws_lb_target_group", targetGroupOf(prod, `web-prod-${service}`), "arn")]);
+      expect(group.vpc_zone_identifier).toHaveLength(3);
+      for (const subnet of group.vpc_zone_identifier) expect(subnet).toMatch(/aws_subnet\.network_private-subnet-/);
+    }
+  });
+
+  test("host rules route each hostname to its service", () => {
+    const rules = Object.values(prod.resources("aws_lb_listener_rule"));
+    const routed = Object.fromEntries(
+      rules.flatMap((rule: any) =>
+        rule.condition[0].host_header.values.map((host: string) => [host, rule.action[0].target_group_arn]),
+      ),
+    );
+    expect(routed).toEqual({
+      "api.example.com": ref("aws_lb_target_group", targetGroupOf(prod, "web-prod-api"), "arn"),
+      "www.example.com": ref("aws_lb_target_group", targetGroupOf(prod, "web-prod-api"), "arn"),
+      "chat.example.com": ref("aws_lb_target_group", targetGroupOf(prod, "web-prod-chat"), "arn"),
+      "config.example.com": ref("aws_lb_target_group", targetGroupOf(prod, "web-prod-config"), "arn"),
+    });
+    const chat = prod.resources("aws_lb_target_group")[targetGroupOf(prod, "web-prod-chat")];
+    expect(chat.health_check).toMatchObject({ path: "/actuator/health", matcher: "200-399" });
+  });
+
+  test("the certificate lists every hostname and the HTTPS listener uses the validated ARN", () => {
+    expect(prod.only("aws_acm_certificate")).toMatchObject({
+      domain_name: "api.example.com",
+      subject_alternative_names: ["www.example.com", "chat.example.com", "config.example.com"],
+      validation_method: "DNS",
+    });
+    const https = Object.values(prod.resources("aws_lb_listener")).find((listener: any) => listener.port === 443);
+    expect(https.certificate_arn).toBe(ref("aws_acm_certificate_validation", idOf(prod, "aws_acm_certificate_validation"), "certificate_arn"));
+    expect(https.load_balancer_arn).toBe(ref("aws_lb", alb(prod), "arn"));
+  });
+
+  test("every hostname is an alias of the load balancer in the created zone", () => {
+    const aliases = Object.values(prod.resources("aws_route53_record")).filter((record: any) => record.alias);
+    expect(aliases.map((record: any) => record.name).sort()).toEqual([
+      "api.example.com",
+      "chat.example.com",
+      "config.example.com",
+      "www.example.com",
+    ]);
+    for (const record of aliases) {
+      expect(record.zone_id).toBe(ref("aws_route53_zone", idOf(prod, "aws_route53_zone"), "zone_id"));
+      expect(record.alias).toEqual({
+        name: ref("aws_lb", alb(prod), "dns_name"),
+        zone_id: ref("aws_lb", alb(prod), "zone_id"),
+        evaluate_target_health: true,
+      });
+    }
+  });
+
+  test("the database is Multi-AZ, protected, and reachable only from the services", () => {
+    expect(prod.only("aws_db_instance")).toMatchObject({
+      engine: "mysql",
+      instance_class: "db.t4g.medium",
+      multi_az: true,
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      backup_retention_period: 14,
+      allocated_storage: 50,
+      max_allocated_storage: 500,
+      storage_encrypted: true,
+      publicly_accessible: false,
+      manage_master_user_password: true,
+    });
+    const databaseGroup = idOf(prod, "aws_security_group", (group) => group.name === "web-prod-db");
+    const ingress = Object.values(prod.resources("aws_vpc_security_group_ingress_rule")).filter(
+      (rule: any) => rule.security_group_id === ref("aws_security_group", databaseGroup, "id"),
+    );
+    expect(ingress.map((rule: any) => rule.referenced_security_group_id).sort()).toEqual(
+      ["api", "chat", "config"].map((service) => ref("aws_security_group", idOf(prod, "aws_security_group", (group) => group.name === `web-prod-${service}-instances`), "id")).sort(),
+    );
+    expect(ingress.every((rule: any) => rule.from_port === 3306 && rule.to_port === 3306 && !rule.cidr_ipv4)).toBe(true);
+  });
+
+  test("outputs give the next steps and no secret", () => {
+    expect(Object.keys(prod.outputs()).sort()).toEqual([
+      "database_endpoint",
+      "database_secret_arn",
+      "load_balancer_dns_name",
+      "name_servers",
+      "service_urls",
+    ]);
+    expect(prod.outputs().name_servers.value).toBe(
+      `\${[for ns in aws_route53_zone.${idOf(prod, "aws_route53_zone")}.name_servers : trimsuffix(ns, ".")]}`,
+    );
+    expect(prod.outputs().database_secret_arn.value).toBe(
+      ref("aws_db_instance", idOf(prod, "aws_db_instance"), "master_user_secret[0].secret_arn"),
+    );
+    expect(prod.outputs().service_urls.value.api).toEqual(["https://api.example.com", "https://www.example.com"]);
+  });
+});
+
+describe("aws-dev", () => {
+  test("is cheap and destroyable: one NAT gateway, single-AZ database, no deletion protection", () => {
+    expect(Object.keys(dev.resources("aws_nat_gateway"))).toHaveLength(1);
+    expect(dev.only("aws_lb").enable_deletion_protection).toBe(false);
+    expect(dev.only("aws_db_instance")).toMatchObject({ multi_az: false, deletion_protection: false, skip_final_snapshot: true });
+    expect(Object.keys(dev.resources("aws_flow_log"))).toHaveLength(0);
+  });
+
+  test("subnets are carved from the VPC CIDR at fixed positions", () => {
+    const cidrs = Object.values(dev.resources("aws_subnet")).map((subnet: any) => `${subnet.tags.Tier} ${subnet.availability_zone} ${subnet.cidr_block}`);
+    expect(cidrs.sort()).toEqual([
+      "database eu-west-1a 10.10.128.0/21",
+      "database eu-west-1b 10.10.136.0/21",
+      "private eu-west-1a 10.10.64.0/21",
+      "private eu-west-1b 10.10.72.0/21",
+      "public eu-west-1a 10.10.0.0/21",
+      "public eu-west-1b 10.10.8.0/21",
+    ]);
+  });
+
+  test("the wildcard certificate covers the apex and *.domain with one validation record", () => {
+    expect(dev.only("aws_acm_certificate")).toMatchObject({
+      domain_name: "dev.example.com",
+      subject_alternative_names: ["*.dev.example.com"],
+    });
+    const validationRecords = Object.values(dev.resources("aws_route53_record")).filter((record: any) => !record.alias);
+    expect(validationRecords).toHaveLength(1);
+  });
+});
+
+test("no password or secret value appears in any synthesized stack", () => {
+  for (const stack of Object.values(stacks)) {
+    const text = JSON.stringify(stack.json);
+    expect(text).not.toMatch(/"(master_)?password"\s*:/);
+    expect(text).not.toMatch(/"password_wo"/);
+  }
+});
+
+test.each(Object.keys(stacks))("%s matches its snapshot", (id) => {
+  expect(stacks[id].json).toMatchSnapshot();
+});

@@ -1,0 +1,46 @@
+/** The program behind `cdktf synth`, run as users run it (a child process). */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+/** The command `cdktf synth` runs, from cdktf.json (build the bundle, then run it). */
+const APP_COMMAND: string = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).app;
+
+function synth(configDir: string) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-out-"));
+  fs.rmSync(outdir, { recursive: true });
+  const result = spawnSync("sh", ["-c", APP_COMMAND], {
+    cwd: ROOT,
+    env: { ...process.env, INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: outdir },
+    encoding: "utf8",
+  });
+  return { ...result, outdir };
+}
+
+test("the example config synthesizes one stack per environment and cloud", () => {
+  const { status, stderr, outdir } = synth(path.join(ROOT, "config"));
+  expect(stderr).toBe("");
+  expect(status).toBe(0);
+  expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["aws-dev", "aws-prod"]);
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  expect(Object.keys(manifest.stacks).sort()).toEqual(["aws-dev", "aws-prod"]);
+  fs.rmSync(outdir, { recursive: true });
+});
+
+test("a broken config exits 1 with one line per problem, no stack trace, nothing written", () => {
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-config-"));
+  const prod = fs.readFileSync(path.join(ROOT, "config", "prod.yaml"), "utf8");
+  fs.writeFileSync(path.join(configDir, "prod.yaml"), prod.replace("cidr: 10.20.0.0/16", "cidr: 172.31.0.0/33"));
+  fs.writeFileSync(path.join(configDir, "dev.yaml"), fs.readFileSync(path.join(ROOT, "config", "dev.yaml"), "utf8"));
+  const { status, stderr, outdir } = synth(configDir);
+  expect(status).toBe(1);
+  expect(stderr.trim().split("\n")).toEqual([
+    `${path.join(configDir, "prod.yaml")}: aws.network.cidr: 172.31.0.0/33 is not a valid CIDR (expected a.b.c.d/n with n between 0 and 32)`,
+    "1 problem(s); nothing was synthesized.",
+  ]);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  expect(fs.existsSync(outdir)).toBe(false);
+});
