@@ -8,7 +8,7 @@ import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificat
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { dnsNameProblem, normalizeDnsName } from "./dns-zone";
+import { dnsNameProblem, normalizeDnsName } from "../../lib/dns-name";
 
 export interface CertificateProps {
   /**

@@ -6,6 +6,7 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { dnsNameProblem, normalizeDnsName } from "../../lib/dns-name";
 
 export interface DnsZoneProps {
   /**
@@ -34,33 +35,6 @@ export interface AliasTarget {
   readonly zoneId: string;
 }
 
-const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/**
- * Why `name` is not a fully qualified DNS name (already lower-cased, no trailing dot), or
- * undefined when it is. A leading "*." label is accepted when `allowWildcard` is set.
- */
-export function dnsNameProblem(name: string, allowWildcard = false): string | undefined {
-  if (name.length === 0) return "is empty";
-  if (name.length > 253) return `is ${name.length} characters long (at most 253)`;
-  const labels = name.split(".");
-  if (labels.length < 2) return `"${name}" is not a fully qualified domain name (e.g. "example.com")`;
-  const rest = allowWildcard && labels[0] === "*" ? labels.slice(1) : labels;
-  if (rest.length < 2) {
-    return `"${name}" needs at least two labels after the wildcard (e.g. "*.example.com")`;
-  }
-  const bad = rest.find((label) => !LABEL.test(label));
-  if (bad !== undefined) {
-    const wildcardHint = allowWildcard ? ', or a leading "*"' : "";
-    return `"${name}" has an invalid label "${bad}" (1..63 of a-z, 0-9 and "-", not starting or ending with "-"${wildcardHint})`;
-  }
-  return undefined;
-}
-
-/** Lower case without a trailing dot: the form Route 53, ACM and ALB host rules compare. */
-export function normalizeDnsName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, "");
-}
 
 // Route 53 ids are upper-case alphanumerics starting with "Z"; "/hostedzone/Z…" is a common paste mistake.
 const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
