@@ -89,7 +89,8 @@ function describeIssue(issue: z.core.$ZodIssue): Problem[] {
     return [{ path: at(issue.path), message: `is required (expected ${issue.expected})` }];
   }
   if (issue.code === "invalid_union" && issue.path.at(-1) === "backend") {
-    return [{ path: at(issue.path), message: `must be {type: local} or {type: s3, bucket: …}` }];
+    const remote = issue.path[0] === "gcp" ? "{type: gcs, bucket: …}" : "{type: s3, bucket: …}";
+    return [{ path: at(issue.path), message: `must be {type: local} or ${remote}` }];
   }
   return [{ path: at(issue.path), message: issue.message.replace(/^Invalid input: /, "") }];
 }

@@ -125,6 +125,39 @@ const awsSection = z.strictObject({
   backend: z.discriminatedUnion("type", [localBackend, s3Backend]).default({ type: "local" }),
 });
 
+const gcsBackend = z.strictObject({
+  type: z.literal("gcs"),
+  bucket: z.string().min(3),
+  /** @default "<project>/<stack id>" */
+  prefix: z.string().optional(),
+});
+
+const gcpSection = z.strictObject({
+  /** Google Cloud project id the stack deploys into. */
+  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a Google Cloud project id (6–30 chars, a-z, 0-9, -)"),
+  region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, "must be a Google Cloud region such as europe-west1"),
+  /** Zones of the region the managed instance groups spread over. */
+  zones: z.array(z.string()).min(1, "list at least one zone"),
+  network: z.strictObject({
+    /** The regional subnet the instances live in. */
+    subnetCidr: cidr,
+    /** Range reserved for Google's service network (Cloud SQL private IP); /16–/24. */
+    privateServiceAccessCidr: cidr,
+    flowLogs: z.boolean().default(false),
+    /** Admit SSH from Identity-Aware Proxy (35.235.240.0/20) only; nothing else can reach port 22. */
+    iapSsh: z.boolean().default(false),
+  }),
+  /** Machine types for each cloud-neutral size. */
+  machineTypes: sizeMap.optional(),
+  /** Cloud SQL tiers for each cloud-neutral size. */
+  databaseTiers: sizeMap.optional(),
+  /** Public image (family) for the instances; no lookup needed. */
+  image: z.string().default("debian-cloud/debian-12"),
+  /** Use an existing Cloud DNS managed zone (its resource name) instead of creating one. */
+  dnsZoneName: z.string().optional(),
+  backend: z.discriminatedUnion("type", [localBackend, gcsBackend]).default({ type: "local" }),
+});
+
 export const environmentSchema = z.strictObject({
   /** Prefix of every resource name. */
   project: resourceName("project", 12),
@@ -137,12 +170,14 @@ export const environmentSchema = z.strictObject({
   services: z.array(service).min(1, "list at least one service"),
   database,
   aws: awsSection.optional(),
+  gcp: gcpSection.optional(),
 });
 
 export type EnvironmentFile = z.infer<typeof environmentSchema>;
 export type ServiceSpec = EnvironmentFile["services"][number];
 export type DatabaseSpec = EnvironmentFile["database"];
 export type AwsSpec = NonNullable<EnvironmentFile["aws"]>;
+export type GcpSpec = NonNullable<EnvironmentFile["gcp"]>;
 
 /** A validated environment: the file's content plus where it came from. */
 export interface EnvironmentSpec extends EnvironmentFile {
@@ -152,5 +187,5 @@ export interface EnvironmentSpec extends EnvironmentFile {
   readonly file: string;
 }
 
-export const CLOUDS = ["aws"] as const;
+export const CLOUDS = ["aws", "gcp"] as const;
 export type Cloud = (typeof CLOUDS)[number];

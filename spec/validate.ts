@@ -7,7 +7,7 @@ import { Ipv4Block, contains, isRfc1918, overlaps, parseIpv4Cidr } from "../lib/
 import { describeSupportedVersions, supportedMajorVersion } from "../lib/database-versions";
 import { AWS_LB_NAME_MAX, resourcePrefix, serviceResourceName } from "../lib/naming";
 import { LARGEST_CARVABLE_VPC_PREFIX, SUBNET_TIERS } from "../lib/subnet-layout";
-import { AwsSpec, EnvironmentFile } from "./schema";
+import { AwsSpec, EnvironmentFile, GcpSpec } from "./schema";
 
 export interface Problem {
   /** Dotted field path, e.g. `aws.network.subnets.private[1]`. */
@@ -27,6 +27,7 @@ export function validateEnvironment(environment: string, spec: EnvironmentFile):
   checkServices(spec, report);
   checkDatabase(spec, report);
   if (spec.aws) checkAws(spec.aws, report);
+  if (spec.gcp) checkGcp(spec.gcp, report);
   checkNameLengths(environment, spec, report);
   return problems;
 }
@@ -87,15 +88,7 @@ function checkDatabase(spec: EnvironmentFile, report: Report): void {
 
 function checkAws(aws: AwsSpec, report: Report): void {
   const zones = aws.availabilityZones;
-  const zoneSeen = new Set<string>();
-  zones.forEach((zone, index) => {
-    const field = `aws.availabilityZones[${index}]`;
-    if (!new RegExp(`^${aws.region}[a-z]$`).test(zone)) {
-      report(field, `${zone} is not an availability zone of ${aws.region} (e.g. ${aws.region}a)`);
-    }
-    if (zoneSeen.has(zone)) report(field, `${zone} is listed twice`);
-    zoneSeen.add(zone);
-  });
+  checkZones("aws.availabilityZones", zones, aws.region, new RegExp(`^${aws.region}[a-z]$`), `${aws.region}a`, report);
 
   const vpc = checkNetworkCidr("aws.network.cidr", aws.network.cidr, report);
   const explicit = aws.network.subnets ?? {};
@@ -125,6 +118,26 @@ function checkAws(aws: AwsSpec, report: Report): void {
       placed.push({ field, block });
     });
   }
+}
+
+function checkGcp(gcp: GcpSpec, report: Report): void {
+  checkZones("gcp.zones", gcp.zones, gcp.region, new RegExp(`^${gcp.region}-[a-z]$`), `${gcp.region}-b`, report);
+  const subnet = checkNetworkCidr("gcp.network.subnetCidr", gcp.network.subnetCidr, report);
+  const field = "gcp.network.privateServiceAccessCidr";
+  const reserved = parseIpv4Cidr(gcp.network.privateServiceAccessCidr);
+  if ("error" in reserved) return report(field, reserved.error);
+  if (!isRfc1918(reserved)) report(field, `${reserved.text} is not a private range (use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, RFC 1918)`);
+  if (reserved.prefix < 16 || reserved.prefix > 24) report(field, `${reserved.text}: the private service access range must be between /16 and /24`);
+  if (subnet && overlaps(subnet, reserved)) report(field, `${reserved.text} overlaps gcp.network.subnetCidr (${subnet.text})`);
+}
+
+function checkZones(field: string, zones: string[], region: string, pattern: RegExp, example: string, report: Report): void {
+  const seen = new Set<string>();
+  zones.forEach((zone, index) => {
+    if (!pattern.test(zone)) report(`${field}[${index}]`, `${zone} is not a zone of ${region} (e.g. ${example})`);
+    if (seen.has(zone)) report(`${field}[${index}]`, `${zone} is listed twice`);
+    seen.add(zone);
+  });
 }
 
 /** A VPC/network CIDR: valid, private (RFC 1918) and between /16 and /28. */

@@ -9,11 +9,13 @@ import { Construct } from "constructs";
 import { ConfigError, loadEnvironments } from "../spec/load";
 import { Cloud, EnvironmentSpec } from "../spec/schema";
 import { AwsWebStack } from "./aws-stack";
+import { GcpWebStack } from "./gcp-stack";
 
 type StackFactory = (scope: Construct, id: string, environment: EnvironmentSpec) => Construct;
 
 const STACKS_BY_CLOUD: Record<Cloud, StackFactory> = {
   aws: (scope, id, environment) => new AwsWebStack(scope, id, environment),
+  gcp: (scope, id, environment) => new GcpWebStack(scope, id, environment),
 };
 
 export function stackId(cloud: Cloud, environment: string): string {

@@ -81,7 +81,7 @@ describe("a broken environment file is refused with one line per problem", () =>
     [
       "a zone of another region",
       (spec) => (spec.aws.availabilityZones[2] = "us-east-1c"),
-      "config/prod.yaml: aws.availabilityZones[2]: us-east-1c is not an availability zone of eu-west-1 (e.g. eu-west-1a)",
+      "config/prod.yaml: aws.availabilityZones[2]: us-east-1c is not a zone of eu-west-1 (e.g. eu-west-1a)",
     ],
     [
       "min greater than max",

@@ -1,10 +1,16 @@
-/** The AWS stacks of the example environments: composition and wiring, then snapshots. */
+/** The AWS stacks of the example environments: composition and wiring. */
 import { synthExampleStacks } from "../support/example-stacks";
 import { Synthesized, idOf, ref } from "../support/synth";
 
 const stacks = synthExampleStacks();
 const prod = stacks["aws-prod"];
 const dev = stacks["aws-dev"];
+
+test("no password at all: RDS generates and keeps the master password", () => {
+  for (const stack of [prod, dev]) {
+    expect(JSON.stringify(stack.json)).not.toMatch(/"(master_)?password(_wo)?"\s*:/);
+  }
+});
 
 const alb = (stack: Synthesized) => idOf(stack, "aws_lb");
 const targetGroupOf = (stack: Synthesized, name: string) => idOf(stack, "aws_lb_target_group", (group) => group.name === name);
@@ -172,16 +178,4 @@ describe("aws-dev", () => {
     const validationRecords = Object.values(dev.resources("aws_route53_record")).filter((record: any) => !record.alias);
     expect(validationRecords).toHaveLength(1);
   });
-});
-
-test("no password or secret value appears in any synthesized stack", () => {
-  for (const stack of Object.values(stacks)) {
-    const text = JSON.stringify(stack.json);
-    expect(text).not.toMatch(/"(master_)?password"\s*:/);
-    expect(text).not.toMatch(/"password_wo"/);
-  }
-});
-
-test.each(Object.keys(stacks))("%s matches its snapshot", (id) => {
-  expect(stacks[id].json).toMatchSnapshot();
 });

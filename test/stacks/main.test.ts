@@ -24,9 +24,9 @@ test("the example config synthesizes one stack per environment and cloud", () =>
   const { status, stderr, outdir } = synth(path.join(ROOT, "config"));
   expect(stderr).toBe("");
   expect(status).toBe(0);
-  expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["aws-dev", "aws-prod"]);
+  expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["aws-dev", "aws-prod", "gcp-dev", "gcp-prod"]);
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-  expect(Object.keys(manifest.stacks).sort()).toEqual(["aws-dev", "aws-prod"]);
+  expect(Object.keys(manifest.stacks).sort()).toEqual(["aws-dev", "aws-prod", "gcp-dev", "gcp-prod"]);
   fs.rmSync(outdir, { recursive: true });
 });
 
