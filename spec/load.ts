@@ -88,7 +88,7 @@ function describeIssue(issue: z.core.$ZodIssue): Problem[] {
   if (issue.code === "invalid_type" && issue.input === undefined) {
     return [{ path: at(issue.path), message: `is required (expected ${issue.expected})` }];
   }
-  if (issue.code === "invalid_union" && issue.path.at(-1) === "backend") {
+  if (issue.code === "invalid_union" && issue.path.includes("backend")) {
     const remote = issue.path[0] === "gcp" ? "{type: gcs, bucket: …}" : "{type: s3, bucket: …}";
     return [{ path: at(issue.path), message: `must be {type: local} or ${remote}` }];
   }

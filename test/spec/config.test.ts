@@ -84,6 +84,31 @@ describe("a broken environment file is refused with one line per problem", () =>
       "config/prod.yaml: aws.availabilityZones[2]: us-east-1c is not a zone of eu-west-1 (e.g. eu-west-1a)",
     ],
     [
+      "a GCP zone of another region",
+      (spec) => (spec.gcp.zones[0] = "us-central1-a"),
+      "config/prod.yaml: gcp.zones[0]: us-central1-a is not a zone of europe-west1 (e.g. europe-west1-b)",
+    ],
+    [
+      "a private service access range overlapping the GCP subnet",
+      (spec) => (spec.gcp.network.privateServiceAccessCidr = "10.50.0.0/16"),
+      "config/prod.yaml: gcp.network.privateServiceAccessCidr: 10.50.0.0/16 overlaps gcp.network.subnetCidr (10.50.0.0/20)",
+    ],
+    [
+      "a private service access range smaller than /24",
+      (spec) => (spec.gcp.network.privateServiceAccessCidr = "10.51.0.0/25"),
+      "config/prod.yaml: gcp.network.privateServiceAccessCidr: 10.51.0.0/25: the private service access range must be between /16 and /24",
+    ],
+    [
+      "a GCP project id that is not one",
+      (spec) => (spec.gcp.project = "My Project"),
+      "config/prod.yaml: gcp.project: must be a Google Cloud project id (6–30 chars, a-z, 0-9, -)",
+    ],
+    [
+      "a remote backend of the wrong cloud",
+      (spec) => (spec.gcp.backend = { type: "s3", bucket: "state" }),
+      "config/prod.yaml: gcp.backend.type: must be {type: local} or {type: gcs, bucket: …}",
+    ],
+    [
       "min greater than max",
       (spec) => (spec.services[1].capacity = { min: 5, max: 4 }),
       "config/prod.yaml: services[1].capacity.min: min (5) is greater than max (4) (min ≤ desired ≤ max)",
