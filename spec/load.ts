@@ -67,9 +67,14 @@ export function parseEnvironment(
       })),
     };
   }
-  const parsed = environmentSchema.safeParse(document.toJS() ?? {});
+  const content = document.toJS() ?? {};
+  const parsed = environmentSchema.safeParse(content);
   if (!parsed.success) {
-    return { problems: parsed.error.issues.flatMap(describeIssue) };
+    // Report the cross-field problems too, so one run lists everything wrong with the file.
+    const shapeProblems = parsed.error.issues.flatMap(describeIssue);
+    const seen = new Set(shapeProblems.map((problem) => problem.path));
+    const crossField = validateEnvironment(name, content).filter((problem) => !seen.has(problem.path));
+    return { problems: [...shapeProblems, ...crossField] };
   }
   const problems = validateEnvironment(name, parsed.data);
   if (problems.length > 0) return { problems };

@@ -158,6 +158,32 @@ const gcpSection = z.strictObject({
   backend: z.discriminatedUnion("type", [localBackend, gcsBackend]).default({ type: "local" }),
 });
 
+const reason = z.string().trim().min(10, "write down why (at least 10 characters); it is printed in every report");
+
+const policy = z
+  .strictObject({
+    /** Accepted findings of the synth-time policy pack, one rule on one resource each. */
+    suppressions: z
+      .array(
+        z.strictObject({
+          /** Rule id from the policy report, e.g. AWS-EC2-IMDSV2. */
+          rule: z.string().min(1),
+          /** Construct path relative to the stack, as printed in the report, e.g. load-balancer/alb. */
+          resource: z.string().min(1),
+          reason,
+        }),
+      )
+      .default([]),
+  })
+  .default({ suppressions: [] });
+
+const dataProtection = z
+  .strictObject({
+    /** Stateful resources `npm run guard` may see deleted or replaced (Terraform addresses). */
+    allowDestroy: z.array(z.strictObject({ resource: z.string().min(1), reason })).default([]),
+  })
+  .default({ allowDestroy: [] });
+
 export const environmentSchema = z.strictObject({
   /** Prefix of every resource name. */
   project: resourceName("project", 12),
@@ -169,6 +195,8 @@ export const environmentSchema = z.strictObject({
   loadBalancer,
   services: z.array(service).min(1, "list at least one service"),
   database,
+  policy,
+  dataProtection,
   aws: awsSection.optional(),
   gcp: gcpSection.optional(),
 });

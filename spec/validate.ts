@@ -15,7 +15,12 @@ export interface Problem {
   readonly message: string;
 }
 
-export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,11}$/;
+/**
+ * Environment names end up in every resource name. With project ≤ 12 and service ≤ 20
+ * characters (schema), the longest GCP name the stacks build, `<project>-<env>-<service>-allow-lb`,
+ * stays within 63 characters, so only AWS's 32-character load balancer names need checking below.
+ */
+export const ENVIRONMENT_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/;
 
 export function validateEnvironment(environment: string, spec: EnvironmentFile): Problem[] {
   const problems: Problem[] = [];
@@ -24,11 +29,23 @@ export function validateEnvironment(environment: string, spec: EnvironmentFile):
   if (!ENVIRONMENT_NAME_PATTERN.test(environment)) {
     report("(file name)", `environment name "${environment}" must match ${ENVIRONMENT_NAME_PATTERN} (rename the file, e.g. prod.yaml)`);
   }
-  checkServices(spec, report);
-  checkDatabase(spec, report);
-  if (spec.aws) checkAws(spec.aws, report);
-  if (spec.gcp) checkGcp(spec.gcp, report);
-  checkNameLengths(environment, spec, report);
+  // Each check group runs on its own: when the schema already rejected part of a file, the
+  // other groups still report, and a group that trips over a malformed section stays silent
+  // (the schema has reported that section).
+  const groups: ((spec: EnvironmentFile, report: Report) => void)[] = [
+    checkServices,
+    checkDatabase,
+    (s, r) => s.aws && checkAws(s.aws, r),
+    (s, r) => s.gcp && checkGcp(s.gcp, r),
+    (s, r) => checkNameLengths(environment, s, r),
+  ];
+  for (const group of groups) {
+    try {
+      group(spec, report);
+    } catch {
+      // malformed input, already reported by the schema
+    }
+  }
   return problems;
 }
 

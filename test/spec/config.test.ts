@@ -178,6 +178,36 @@ describe("a broken environment file is refused with one line per problem", () =>
     expect(problems).toHaveLength(3);
   });
 
+  test("shape and cross-field problems are reported together", () => {
+    const problems = problemsAfter((spec) => {
+      spec.services[2].port = 70000; // schema
+      spec.aws.network.subnets.database[1] = "10.30.65.0/24"; // cross-field
+      spec.aws.network.flowLogz = true; // typo
+    });
+    expect(problems).toEqual([
+      "config/prod.yaml: services[2].port: must be a port between 1 and 65535",
+      "config/prod.yaml: aws.network.flowLogz: unknown field (allowed here: cidr, subnets, nat, flowLogs)",
+      "config/prod.yaml: aws.network.subnets.database[1]: 10.30.65.0/24 is outside the VPC 10.20.0.0/16",
+    ]);
+  });
+
+  test("an environment name that cannot prefix resource names", () => {
+    expect(problemsAfter(() => undefined, "Prod_1")).toEqual([
+      'config/prod.yaml: (file name): environment name "Prod_1" must match /^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/ (rename the file, e.g. prod.yaml)',
+    ]);
+  });
+
+  test("a policy suppression or destroy allowance needs a written reason", () => {
+    const problems = problemsAfter((spec) => {
+      spec.policy = { suppressions: [{ rule: "AWS-EC2-IMDSV2", resource: "service-api/launch-template", reason: "" }] };
+      spec.dataProtection = { allowDestroy: [{ resource: "aws_db_instance.database_instance_D7FC2283" }] };
+    });
+    expect(problems).toEqual([
+      "config/prod.yaml: policy.suppressions[0].reason: write down why (at least 10 characters); it is printed in every report",
+      "config/prod.yaml: dataProtection.allowDestroy[0].reason: is required (expected string)",
+    ]);
+  });
+
   test("invalid YAML names the line", () => {
     const result = parseEnvironment("prod", "config/prod.yaml", "project: web\nproject: again\n");
     expect(result).toEqual({ problems: [expect.objectContaining({ path: "line 2", message: expect.stringMatching(/^invalid YAML: .*unique/i) })] });
