@@ -51,7 +51,11 @@ export class AwsWebStack extends TerraformStack {
       flowLogs: aws.network.flowLogs,
     });
 
-    const zone = new DnsZone(this, "dns", { domainName: environment.domain, existingZoneId: aws.hostedZoneId });
+    const zone = new DnsZone(this, "dns", {
+      domainName: environment.domain,
+      existingZoneId: aws.hostedZoneId,
+      preventDestroy: production,
+    });
     const certificate = new Certificate(this, "certificate", { ...certificateDomains(environment), zoneId: zone.zoneId });
 
     this.loadBalancer = new LoadBalancer(this, "load-balancer", {

@@ -115,6 +115,7 @@ export class GcpWebStack extends TerraformStack {
       name: prefix,
       domainName: environment.domain,
       existingZoneName: gcp.dnsZoneName,
+      preventDestroy: production,
     });
     for (const hostname of environment.services.flatMap((service) => service.hostnames)) {
       zone.addARecord(hostname, this.loadBalancer.ipAddress);

@@ -27,6 +27,14 @@ export interface DnsZoneProps {
    * @default false
    */
   readonly forceDestroy?: boolean;
+
+  /**
+   * Refuse any plan that destroys or replaces the created zone (Terraform `prevent_destroy`).
+   * A recreated zone gets new name servers, so every registrar delegation breaks until it is
+   * updated by hand: production turns this on.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /** Target of an alias record: any AWS resource that publishes a DNS name and a hosted zone id (ALB, CloudFront...). */
@@ -79,6 +87,7 @@ export class DnsZone extends Construct {
       comment: `Public zone of ${this.domainName}, managed by Terraform`,
       forceDestroy: props.forceDestroy ?? false,
       tags: { Name: this.domainName },
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.zoneId = zone.zoneId;
     // Route 53 answers without the trailing dot today; trimming anyway keeps the output

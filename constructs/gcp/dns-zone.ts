@@ -36,6 +36,13 @@ export interface CloudDnsZoneProps {
    */
   readonly forceDestroy?: boolean;
   /**
+   * Refuse any plan that destroys or replaces the created zone (Terraform `prevent_destroy`).
+   * A recreated zone gets new name servers, so every registrar delegation breaks until it is
+   * updated by hand: production turns this on.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+  /**
    * Labels on the created zone.
    * @default no labels
    */
@@ -108,6 +115,7 @@ export class CloudDnsZone extends Construct {
       dnssecConfig: { state: (props.dnssec ?? true) ? "on" : "off" },
       forceDestroy: props.forceDestroy ?? false,
       labels: props.labels,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.zoneName = zone.name;
     // Cloud DNS returns fully qualified names ("ns-cloud-a1.googledomains.com."); registrars want them without the dot.
