@@ -1,0 +1,232 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runGuard, USAGE } from "../../guard/cli";
+
+const ROOT = path.join(__dirname, "..", "..");
+const FIXTURES = path.join(__dirname, "..", "fixtures", "plans");
+const CREATE = path.join(FIXTURES, "aws-dev.create.json");
+const DB_REPLACE = path.join(FIXTURES, "aws-dev.db-replace.json");
+const ZONE_DELETE = path.join(FIXTURES, "aws-dev.zone-delete.json");
+const RULE_REPLACE = path.join(FIXTURES, "aws-dev.listener-rule-replace.json");
+
+const DATABASE = "aws_db_instance.database_instance_D7FC2283";
+const ZONE = "aws_route53_zone.dns_zone_2E2729FB";
+
+let scratch: string;
+beforeAll(() => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "guard-cli-"));
+});
+afterAll(() => {
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+function write(name: string, text: string): string {
+  const file = path.join(scratch, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+function guard(...argv: string[]): { code: number; stdout: string; stderr: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runGuard(argv, { stdout: (text) => out.push(text), stderr: (text) => err.push(text) });
+  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+}
+
+describe("exit decision and message per fixture", () => {
+  test("create plan: 0", () => {
+    expect(guard(CREATE)).toEqual({ code: 0, stdout: `${CREATE}: no stateful resource would be deleted or replaced`, stderr: "" });
+  });
+
+  test("listener rule replaced (stateless): 0", () => {
+    expect(guard(RULE_REPLACE)).toEqual({ code: 0, stdout: `${RULE_REPLACE}: no stateful resource would be deleted or replaced`, stderr: "" });
+  });
+
+  test("DB replaced: 1, with the address and how to allow it", () => {
+    const { code, stdout, stderr } = guard(DB_REPLACE);
+    expect(code).toBe(1);
+    expect(stderr).toBe("");
+    expect(stdout.split("\n")).toEqual([
+      `${DB_REPLACE}: ${DATABASE} (aws_db_instance) would be replaced`,
+      expect.stringContaining(`to allow it deliberately: --allow ${DATABASE}, or add { resource: ${DATABASE}, reason:`),
+      "guard: 1 stateful resource(s) would be deleted or replaced and nothing allows it; refusing",
+    ]);
+  });
+
+  test("zone deleted: 1, and the replaced records are not listed", () => {
+    const { code, stdout } = guard(ZONE_DELETE);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${ZONE_DELETE}: ${ZONE} (aws_route53_zone) would be deleted`);
+    expect(stdout).not.toContain("aws_route53_record");
+  });
+});
+
+describe("--allow", () => {
+  test.each([
+    ["address", DATABASE],
+    ["type", "aws_db_instance"],
+    ["prefix", "aws_db_instance.*"],
+  ])("by %s: 0, and the allowed change is still printed", (_how, entry) => {
+    const { code, stdout } = guard(DB_REPLACE, "--allow", entry);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${DB_REPLACE}: ${DATABASE} (aws_db_instance) would be replaced, allowed by ${entry} (--allow)`);
+  });
+
+  test("--allow=entry and -a entry, several of them", () => {
+    expect(guard(`--allow=${ZONE}`, ZONE_DELETE, "-a", "aws_db_instance", DB_REPLACE).code).toBe(0);
+  });
+
+  test("an entry that allows everything is a usage error", () => {
+    const { code, stderr } = guard(DB_REPLACE, "--allow", "*");
+    expect(code).toBe(2);
+    expect(stderr).toBe('guard: --allow "*" would allow every change (an address, a resource type, or a prefix ending in *, e.g. module.data.*)');
+  });
+});
+
+describe("--config", () => {
+  test("allowDestroy entries allow, and their reason is printed", () => {
+    const config = write(
+      "dev.yaml",
+      [
+        "project: web",
+        "stage: development",
+        "dataProtection:",
+        "  allowDestroy:",
+        `    - resource: ${DATABASE}`,
+        "      reason: dev data is disposable; re-seeded by the nightly job",
+        "    - resource: aws_route53_zone.*",
+        "      reason: moving dev.example.com to the shared zone (TICKET-42)",
+        "",
+      ].join("\n"),
+    );
+    const { code, stdout, stderr } = guard("--config", config, DB_REPLACE, ZONE_DELETE);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(stdout.split("\n")).toEqual([
+      `${DB_REPLACE}: ${DATABASE} (aws_db_instance) would be replaced, allowed by ${DATABASE}: dev data is disposable; re-seeded by the nightly job`,
+      `${ZONE_DELETE}: ${ZONE} (aws_route53_zone) would be deleted, allowed by aws_route53_zone.*: moving dev.example.com to the shared zone (TICKET-42)`,
+    ]);
+  });
+
+  test("an environment file without dataProtection allows nothing", () => {
+    expect(guard("--config", path.join(ROOT, "config", "dev.yaml"), DB_REPLACE).code).toBe(1);
+  });
+
+  test("combines with --allow", () => {
+    const config = write("zone.yaml", "dataProtection:\n  allowDestroy:\n    - { resource: aws_route53_zone, reason: zone moves to the shared account }\n");
+    const { code, stdout } = guard("--config", config, "--allow", DATABASE, DB_REPLACE, ZONE_DELETE);
+    expect(code).toBe(0);
+    expect(stdout).toContain("allowed by aws_route53_zone: zone moves to the shared account");
+    expect(stdout).toContain(`allowed by ${DATABASE} (--allow)`);
+  });
+
+  test.each([
+    ["missing.yaml", null, "cannot read: file not found"],
+    ["bad.yaml", "dataProtection: [unclosed\n", "not valid YAML ("],
+    ["list.yaml", "- a\n- b\n", "not an environment file (expected a mapping with project, stage, …)"],
+    ["shape.yaml", "dataProtection:\n  allowDestroy: { resource: x }\n", "dataProtection.allowDestroy: expected a list of { resource, reason }"],
+    ["noresource.yaml", "dataProtection:\n  allowDestroy:\n    - reason: because\n", "dataProtection.allowDestroy[0].resource: missing"],
+    ["noreason.yaml", "dataProtection:\n  allowDestroy:\n    - resource: aws_db_instance\n", "dataProtection.allowDestroy[0].reason: missing (write down why this data may be destroyed)"],
+    ["star.yaml", "dataProtection:\n  allowDestroy:\n    - { resource: '*', reason: everything goes }\n", 'dataProtection.allowDestroy[0].resource: "*" would allow every change'],
+  ])("%s: exit 2 with one line naming the file and the problem", (name, text, problem) => {
+    const file = text === null ? path.join(scratch, name) : write(name, text);
+    const { code, stdout, stderr } = guard("--config", file, DB_REPLACE);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr.split("\n")).toEqual([expect.stringContaining(`${file}: ${problem}`)]);
+  });
+});
+
+describe("several plan files", () => {
+  test("every file is checked and reported; any violation fails the run", () => {
+    const { code, stdout } = guard(CREATE, DB_REPLACE, RULE_REPLACE, ZONE_DELETE);
+    expect(code).toBe(1);
+    expect(stdout.split("\n").filter((line) => !line.startsWith("  "))).toEqual([
+      `${CREATE}: no stateful resource would be deleted or replaced`,
+      `${DB_REPLACE}: ${DATABASE} (aws_db_instance) would be replaced`,
+      `${RULE_REPLACE}: no stateful resource would be deleted or replaced`,
+      `${ZONE_DELETE}: ${ZONE} (aws_route53_zone) would be deleted`,
+      "guard: 2 stateful resource(s) would be deleted or replaced and nothing allows it; refusing",
+    ]);
+  });
+
+  test("clean files together: 0", () => {
+    expect(guard(CREATE, RULE_REPLACE).code).toBe(0);
+  });
+
+  test("an unreadable file wins over violations (it was not checked), and the others are still reported", () => {
+    const missing = path.join(scratch, "missing.json");
+    const { code, stdout, stderr } = guard(DB_REPLACE, missing);
+    expect(code).toBe(2);
+    expect(stdout).toContain(`${DB_REPLACE}: ${DATABASE} (aws_db_instance) would be replaced`);
+    expect(stderr).toBe(`${missing}: cannot read: file not found`);
+  });
+});
+
+describe("input and usage errors: exit 2, one line", () => {
+  test.each([
+    ["bad JSON", "bad.json", '{"resource_changes": [', "not valid JSON ("],
+    ["an empty file", "empty.json", "", "not valid JSON ("],
+    ["a binary plan", "plan.bin", "PK\u0003\u0004binary", "this is a binary plan file; convert it first: terraform show -json"],
+    ["JSON that is not a plan", "package.json", '{"name": "x", "version": "1.0.0"}', "not a Terraform plan: no resource_changes (expected the output of `terraform show -json <planfile>`)"],
+    ["state JSON", "state.json", '{"format_version": "1.0", "values": {"root_module": {}}}', "not a Terraform plan: this is state JSON"],
+  ])("%s", (_what, name, text, problem) => {
+    const file = write(name, text);
+    const { code, stdout, stderr } = guard(file);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr.split("\n")).toEqual([expect.stringContaining(`${file}: ${problem}`)]);
+  });
+
+  test("a missing file", () => {
+    const { code, stderr } = guard(path.join(scratch, "nope.json"));
+    expect(code).toBe(2);
+    expect(stderr).toBe(`${path.join(scratch, "nope.json")}: cannot read: file not found`);
+  });
+
+  test("a directory", () => {
+    expect(guard(scratch).stderr).toBe(`${scratch}: cannot read: is a directory, not a file`);
+  });
+
+  test("no plan file", () => {
+    expect(guard()).toEqual({ code: 2, stdout: "", stderr: `guard: no plan file given\n${USAGE}` });
+    expect(guard("--allow", "aws_db_instance")).toMatchObject({ code: 2, stderr: expect.stringMatching(/^guard: no plan file given\n/) });
+  });
+
+  test("an unknown option", () => {
+    const { code, stderr } = guard(CREATE, "--alow", "x");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^guard: Unknown option '--alow'/);
+    expect(stderr).toContain("usage: npm run guard --");
+  });
+
+  test("--help: usage on stdout, 0", () => {
+    expect(guard("--help")).toEqual({ code: 0, stdout: USAGE, stderr: "" });
+  });
+});
+
+describe("as a process (node --import tsx guard/cli.ts)", () => {
+  const run = (...argv: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "guard", "cli.ts"), ...argv], { cwd: ROOT, encoding: "utf8" });
+
+  test("exit codes 0, 1 and 2, and no stack trace", () => {
+    expect(run(CREATE)).toMatchObject({ status: 0, stderr: "" });
+    expect(run(DB_REPLACE)).toMatchObject({ status: 1, stdout: expect.stringContaining(`${DATABASE} (aws_db_instance) would be replaced`) });
+    const bad = run(write("broken.json", "{nope"));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toEqual([expect.stringContaining("broken.json: not valid JSON (")]);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
+
+  test("loads neither cdktf nor a provider binding", () => {
+    const loaded = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "-e", `require(${JSON.stringify(path.join(ROOT, "guard", "cli.ts"))}); console.log(Object.keys(require.cache).join("\\n"))`],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(loaded.status).toBe(0);
+    expect(loaded.stdout).toContain("plan-guard.ts");
+    expect(loaded.stdout).not.toMatch(/node_modules\/(cdktf|@cdktf|constructs)\//);
+  }, 30_000);
+});
