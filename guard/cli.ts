@@ -6,10 +6,10 @@
  * message names the file and the problem). Input errors win over violations: a plan that
  * could not be read was not checked.
  */
-import * as fs from "fs";
 import { parseArgs } from "util";
 import { parseDocument } from "yaml";
 import { allowEntryProblem, AllowEntryError, formatGuardResult, guardPlan, NotAPlanError } from "./plan-guard";
+import { firstLine, InputError, readPlan, readText } from "./plan-file";
 
 export const USAGE = [
   "usage: npm run guard -- <plan.json>... [--allow <address|type|prefix*>]... [--config <env.yaml>]...",
@@ -30,8 +30,6 @@ const processIo: GuardIo = {
   stderr: (text) => process.stderr.write(`${text}\n`),
 };
 
-/** Thrown for anything that makes the run unusable; the message is one line naming the file. */
-class InputError extends Error {}
 
 interface AllowEntry {
   resource: string;
@@ -108,21 +106,6 @@ export function runGuard(argv: string[], io: GuardIo = processIo): number {
   return 0;
 }
 
-function readPlan(file: string): unknown {
-  const text = readText(file);
-  // A binary plan is a zip archive; people pass it by mistake more often than anything else.
-  if (text.startsWith("PK\u0003\u0004")) {
-    throw new InputError(`${file}: this is a binary plan file; convert it first: terraform show -json ${file} > plan.json`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(
-      `${file}: not valid JSON (${firstLine(error)}); expected the output of \`terraform show -json <planfile>\``,
-    );
-  }
-}
-
 /** dataProtection.allowDestroy of an environment file, read on its own (no schema, no cdktf). */
 function allowListOf(file: string): AllowEntry[] {
   const document = parseDocument(readText(file));
@@ -157,25 +140,6 @@ function allowListOf(file: string): AllowEntry[] {
     }
     return { resource: item.resource, reason: item.reason.trim() };
   });
-}
-
-function readText(file: string): string {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch (error: any) {
-    const problems: Record<string, string> = {
-      ENOENT: "file not found",
-      EISDIR: "is a directory, not a file",
-      EACCES: "permission denied",
-    };
-    throw new InputError(`${file}: cannot read: ${problems[error?.code] ?? firstLine(error)}`);
-  }
-}
-
-function firstLine(error: unknown): string {
-  // Not `instanceof Error`: errors from another realm (a test runner's sandbox) fail that check.
-  const message = typeof (error as any)?.message === "string" ? (error as any).message : String(error);
-  return message.split("\n")[0].trim();
 }
 
 if (require.main === module) {
