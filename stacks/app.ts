@@ -6,8 +6,9 @@
 import * as fs from "fs";
 import { App } from "cdktf";
 import { Construct } from "constructs";
+import { formatPolicyReport } from "../policy/report";
 import { ConfigError, loadEnvironments } from "../spec/load";
-import { Cloud, EnvironmentSpec } from "../spec/schema";
+import { CLOUDS, Cloud, EnvironmentSpec } from "../spec/schema";
 import { AwsWebStack } from "./aws-stack";
 import { GcpWebStack } from "./gcp-stack";
 
@@ -42,6 +43,27 @@ export function addEnvironmentStacks(app: App, environments: EnvironmentSpec[]):
 }
 
 /**
+ * Prints each stack's policy report; throws (so nothing is written) when a production stack has
+ * an unsuppressed high finding. Each blocking finding is one line naming the file, rule,
+ * resource and fix.
+ */
+export function enforcePolicy(app: App, environments: EnvironmentSpec[], print: (text: string) => void = (text) => process.stdout.write(`${text}\n`)): void {
+  const blocking: string[] = [];
+  for (const stack of app.node.children) {
+    if (!(stack instanceof AwsWebStack || stack instanceof GcpWebStack)) continue;
+    const id = stack.node.id;
+    const { policy } = stack;
+    print(formatPolicyReport(id, policy.findings(), { unusedSuppressions: policy.unusedSuppressions() }));
+    const owner = environments.find((environment) => CLOUDS.some((cloud) => stackId(cloud, environment.name) === id));
+    const file = owner?.file ?? id;
+    for (const finding of policy.blocking()) {
+      blocking.push(`${file}: policy ${finding.rule} on ${id}/${finding.resource}: ${finding.detail} (fix: ${finding.fix}; or suppress it under policy.suppressions with a reason)`);
+    }
+  }
+  if (blocking.length > 0) throw new ConfigError(blocking);
+}
+
+/**
  * The program behind `cdktf synth`: load config, build stacks, write the output directory.
  * Synthesis goes to a staging directory that replaces the output only on success, so a
  * failure never leaves half-written stacks. Problems are printed one per line to stderr
@@ -54,6 +76,7 @@ export function main(configDir: string, outdir = process.env.CDKTF_OUTDIR ?? "cd
     const app = new App({ outdir: staging, stackTraces: false });
     addEnvironmentStacks(app, environments);
     app.synth();
+    enforcePolicy(app, environments);
     fs.rmSync(outdir, { recursive: true, force: true });
     fs.renameSync(staging, outdir);
   } catch (error) {

@@ -6,6 +6,7 @@
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
+import { PolicyAspect } from "../policy/policy-aspect";
 import { Certificate } from "../constructs/aws/certificate";
 import { Database } from "../constructs/aws/database";
 import { DnsZone } from "../constructs/aws/dns-zone";
@@ -14,7 +15,7 @@ import { LoadBalancer } from "../constructs/aws/load-balancer";
 import { Network } from "../constructs/aws/network";
 import { resourcePrefix } from "../lib/naming";
 import { AwsSpec, EnvironmentSpec, Size } from "../spec/schema";
-import { certificateDomains, isProduction, localStateBackend, serviceUrls, stackTags } from "./common";
+import { attachPolicy, certificateDomains, isProduction, localStateBackend, serviceUrls, stackTags } from "./common";
 
 /** Cloud-neutral sizes → EC2 instance types, unless the aws section overrides them. */
 const DEFAULT_INSTANCE_TYPES: Record<Size, string> = { small: "t3.small", medium: "t3.medium", large: "t3.large" };
@@ -26,6 +27,8 @@ export class AwsWebStack extends TerraformStack {
   readonly network: Network;
   readonly loadBalancer: LoadBalancer;
   readonly database: Database;
+  /** The policy pack's findings for this stack, available after synthesis. */
+  readonly policy: PolicyAspect;
   readonly instanceGroups: Record<string, InstanceGroup> = {};
 
   constructor(scope: Construct, id: string, environment: EnvironmentSpec) {
@@ -33,6 +36,7 @@ export class AwsWebStack extends TerraformStack {
     const aws = requireAwsSection(environment);
     const prefix = resourcePrefix(environment.project, environment.name);
     const production = isProduction(environment);
+    this.policy = attachPolicy(this, environment);
 
     new AwsProvider(this, "aws", {
       region: aws.region,

@@ -1,5 +1,6 @@
 /** Composition rules shared by the per-cloud stacks (derived from the spec, cloud-neutral). */
-import { LocalBackend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, TerraformStack } from "cdktf";
+import { PolicyAspect } from "../policy/policy-aspect";
 import { EnvironmentSpec } from "../spec/schema";
 
 export function isProduction(environment: EnvironmentSpec): boolean {
@@ -44,4 +45,15 @@ export function certificateDomains(environment: EnvironmentSpec): { domainName: 
 /** State next to the project, one file per stack (the default for the examples). */
 export function localStateBackend(stack: TerraformStack, stackId: string): void {
   new LocalBackend(stack, { path: `terraform.${stackId}.tfstate` });
+}
+
+/**
+ * Runs the security/reliability policy pack over every resource of the stack at synth time,
+ * with the environment's written suppressions. In production, high findings block synthesis
+ * (stacks/app.ts); in development they are reported.
+ */
+export function attachPolicy(stack: TerraformStack, environment: EnvironmentSpec): PolicyAspect {
+  const policy = new PolicyAspect({ production: isProduction(environment), suppressions: environment.policy.suppressions });
+  Aspects.of(stack).add(policy);
+  return policy;
 }

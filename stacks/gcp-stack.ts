@@ -7,6 +7,7 @@
 import { GcsBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { Construct } from "constructs";
+import { PolicyAspect } from "../policy/policy-aspect";
 import { CloudSqlDatabase } from "../constructs/gcp/cloud-sql";
 import { CloudDnsZone } from "../constructs/gcp/dns-zone";
 import { GcpHealthCheck } from "../constructs/gcp/health-check";
@@ -15,7 +16,7 @@ import { GcpLoadBalancer, LocalityPolicy } from "../constructs/gcp/load-balancer
 import { GcpNetwork } from "../constructs/gcp/network";
 import { resourcePrefix, serviceResourceName } from "../lib/naming";
 import { EnvironmentSpec, GcpSpec, Size } from "../spec/schema";
-import { isProduction, localStateBackend, serviceUrls, stackTags } from "./common";
+import { attachPolicy, isProduction, localStateBackend, serviceUrls, stackTags } from "./common";
 
 /** Cloud-neutral sizes → Compute Engine machine types, unless the gcp section overrides them. */
 const DEFAULT_MACHINE_TYPES: Record<Size, string> = { small: "e2-small", medium: "e2-medium", large: "e2-standard-2" };
@@ -34,6 +35,8 @@ export class GcpWebStack extends TerraformStack {
   readonly network: GcpNetwork;
   readonly loadBalancer: GcpLoadBalancer;
   readonly database: CloudSqlDatabase;
+  /** The policy pack's findings for this stack, available after synthesis. */
+  readonly policy: PolicyAspect;
   readonly instanceGroups: Record<string, GcpInstanceGroup> = {};
 
   constructor(scope: Construct, id: string, environment: EnvironmentSpec) {
@@ -41,6 +44,7 @@ export class GcpWebStack extends TerraformStack {
     const gcp = requireGcpSection(environment);
     const prefix = resourcePrefix(environment.project, environment.name);
     const production = isProduction(environment);
+    this.policy = attachPolicy(this, environment);
 
     new GoogleProvider(this, "google", {
       project: gcp.project,

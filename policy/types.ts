@@ -1,0 +1,57 @@
+/** Shapes shared by the policy rules, the aspect that runs them and the report. */
+
+export type Severity = "high" | "medium" | "low";
+
+export interface PolicyRule {
+  /** Stable id, `<CLOUD>-<SERVICE>-<WHAT>` (e.g. "AWS-EC2-IMDSV2"); suppressions name it. */
+  id: string;
+  severity: Severity;
+  /** One line: what must hold. */
+  title: string;
+  /** One line: how to fix it in this project's config or code. */
+  fix: string;
+  /**
+   * Terraform types the rule applies to. "*" means every block the aspect collects:
+   * resources, data sources (type "data.<type>") and provider blocks (type "provider").
+   */
+  resourceTypes: string[];
+  /** Reliability rules (backups, deletion protection, multi-AZ/REGIONAL, autohealing) apply to production only. */
+  productionOnly?: boolean;
+  /**
+   * Returns a short detail string when the resource violates the rule, else undefined.
+   * `config` is the resource's Terraform JSON with tokens resolved (references appear as
+   * "${type.id.attr}" strings); `all` gives every resource of the stack, for cross-resource rules.
+   */
+  check(config: any, context: { all: ResolvedResource[]; self: ResolvedResource }): string | undefined;
+}
+
+export interface ResolvedResource {
+  /** Terraform type ("aws_lb"); "data.<type>" for data sources; "provider" for provider blocks. */
+  type: string;
+  /** Logical id in the synthesized JSON; for a provider block its name (and ".<alias>" if aliased). */
+  logicalId: string;
+  /** Construct path relative to the stack, e.g. "database/instance". */
+  path: string;
+  config: any;
+}
+
+export interface Suppression {
+  rule: string;
+  /** Construct path relative to the stack. */
+  resource: string;
+  /** Why the finding is accepted; shown in the report next to the finding. */
+  reason: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** Construct path relative to the stack. */
+  resource: string;
+  /** type.logicalId, as Terraform addresses it ("provider.aws" for a provider block). */
+  address: string;
+  title: string;
+  detail: string;
+  fix: string;
+  suppressedReason?: string;
+}

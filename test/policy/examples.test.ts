@@ -1,0 +1,95 @@
+/**
+ * The shipped example environments (config/) comply: no findings at all on the four stacks.
+ * Accepted medium/low findings: none (the list below is empty on purpose; add entries here,
+ * with the reason, if a deliberate exception ever appears).
+ */
+import { Aspects, Testing } from "cdktf";
+import { PolicyAspect } from "../../policy/policy-aspect";
+import { ALL_RULES } from "../../policy/rules";
+import { PolicyRule } from "../../policy/types";
+import { formatPolicyReport } from "../../policy/report";
+import { addEnvironmentStacks, stackId } from "../../stacks/app";
+import { isProduction } from "../../stacks/common";
+import { Cloud, EnvironmentSpec } from "../../spec/schema";
+import { exampleEnvironments } from "../support/example-stacks";
+
+const ACCEPTED_FINDINGS: { stack: string; rule: string; resource: string; why: string }[] = [];
+
+/** Every example stack synthesized with its own PolicyAspect; `production` decides the mode. */
+function checkExamples(production: (environment: EnvironmentSpec) => boolean, rules?: PolicyRule[]): Record<string, PolicyAspect> {
+  const environments = exampleEnvironments();
+  const app = Testing.app();
+  const ids = addEnvironmentStacks(app, environments);
+  const aspects: Record<string, PolicyAspect> = {};
+  for (const environment of environments) {
+    for (const cloud of ["aws", "gcp"] as Cloud[]) {
+      const id = stackId(cloud, environment.name);
+      if (!ids.includes(id)) continue;
+      const stack = app.node.findChild(id);
+      const aspect = (aspects[id] = new PolicyAspect({ production: production(environment), rules }));
+      Aspects.of(stack).add(aspect);
+      Testing.synth(stack as any);
+    }
+  }
+  return aspects;
+}
+
+describe("example stacks as deployed (production = stage: production)", () => {
+  const aspects = checkExamples(isProduction);
+
+  test("are the four stacks aws-dev, aws-prod, gcp-dev, gcp-prod", () => {
+    expect(Object.keys(aspects).sort()).toEqual(["aws-dev", "aws-prod", "gcp-dev", "gcp-prod"]);
+  });
+
+  test.each(["aws-dev", "aws-prod", "gcp-dev", "gcp-prod"])("%s: no high findings, nothing blocks", (id) => {
+    expect(aspects[id].findings().filter((finding) => finding.severity === "high")).toEqual([]);
+    expect(aspects[id].blocking()).toEqual([]);
+  });
+
+  test.each(["aws-dev", "aws-prod", "gcp-dev", "gcp-prod"])("%s: no medium/low findings beyond the accepted list", (id) => {
+    const accepted = ACCEPTED_FINDINGS.filter((entry) => entry.stack === id);
+    const unexpected = aspects[id]
+      .findings()
+      .filter((finding) => !accepted.some((entry) => entry.rule === finding.rule && entry.resource === finding.resource));
+    expect(unexpected).toEqual([]);
+    expect(formatPolicyReport(id, aspects[id].findings())).toBe(`policy ${id}: no findings`);
+  });
+});
+
+test("the aspect sees every resource and provider block of each example stack (no findings is not for lack of input)", () => {
+  const seen: PolicyRule = { id: "PROBE", severity: "low", title: "t", fix: "f", resourceTypes: ["*"], check: () => "seen" };
+  const aspects = checkExamples(isProduction, [...ALL_RULES, seen]);
+  const environments = exampleEnvironments();
+  const app = Testing.app();
+  addEnvironmentStacks(app, environments);
+  for (const [id, aspect] of Object.entries(aspects)) {
+    const json = JSON.parse(Testing.synth(app.node.findChild(id) as any));
+    const resources = Object.values(json.resource as Record<string, object>).reduce((sum, byId) => sum + Object.keys(byId).length, 0);
+    const providers = Object.values(json.provider as Record<string, unknown[]>).reduce((sum, blocks) => sum + blocks.length, 0);
+    expect(aspect.findings().filter((finding) => finding.rule === "PROBE")).toHaveLength(resources + providers);
+    expect(aspect.findings().filter((finding) => finding.rule !== "PROBE")).toEqual([]);
+  }
+});
+
+describe("production-only rules", () => {
+  test("do not fire on the dev stacks", () => {
+    const aspects = checkExamples(isProduction);
+    for (const id of ["aws-dev", "gcp-dev"]) {
+      expect(aspects[id].findings()).toEqual([]);
+    }
+  });
+
+  test("would fire on the dev stacks if they were production (the rules are live, only gated)", () => {
+    const aspects = checkExamples(() => true);
+    const summary = (id: string) => aspects[id].findings().map((finding) => `${finding.severity} ${finding.rule} ${finding.resource}`);
+    expect(summary("aws-dev")).toEqual([
+      "high AWS-RDS-DELETION-PROTECTION database/instance",
+      "medium AWS-ALB-DELETION-PROTECTION load-balancer/alb",
+      "medium AWS-RDS-MULTI-AZ database/instance",
+    ]);
+    expect(summary("gcp-dev")).toEqual(["high GCP-SQL-DELETION-PROTECTION database/instance", "medium GCP-SQL-REGIONAL database/instance"]);
+    expect(aspects["aws-dev"].blocking().map((finding) => finding.rule)).toEqual(["AWS-RDS-DELETION-PROTECTION"]);
+    expect(aspects["aws-prod"].findings()).toEqual([]);
+    expect(aspects["gcp-prod"].findings()).toEqual([]);
+  });
+});
