@@ -5,6 +5,8 @@
  */
 import { findOfflineToolchain, planOffline, removeWorkDir } from "../support/offline-terraform";
 import { synthExampleStacks } from "../support/example-stacks";
+import { guardPlan } from "../../guard/plan-guard";
+import { formatSummary } from "../../summary/plan-summary";
 
 const toolchain = findOfflineToolchain();
 const stacks = synthExampleStacks();
@@ -36,6 +38,9 @@ describeIfToolchain("offline terraform plan against the mirrored hashicorp/aws p
       const database = created.find((change: any) => change.type === "aws_db_instance");
       expect(database.change.after).toMatchObject({ storage_encrypted: true, publicly_accessible: false, manage_master_user_password: true });
       expect(database.change.after.password ?? null).toBeNull();
+      // The review tools read this real plan: nothing at risk on a first deploy, every resource summarized.
+      expect(guardPlan(plan)).toEqual({ violations: [], allowed: [] });
+      expect(formatSummary([{ stack: id, plan }])).toContain(`**${created.length} to add, 0 to change, 0 to replace, 0 to destroy**`);
     } finally {
       removeWorkDir(workDir);
     }
