@@ -170,6 +170,8 @@ const policy = z
           rule: z.string().min(1),
           /** Construct path relative to the stack, as printed in the report, e.g. load-balancer/alb. */
           resource: z.string().min(1),
+          /** The cloud whose stack it applies to; @default both stacks of the environment. */
+          cloud: z.enum(["aws", "gcp"]).optional(),
           reason,
         }),
       )

@@ -36,7 +36,7 @@ export class AwsWebStack extends TerraformStack {
     const aws = requireAwsSection(environment);
     const prefix = resourcePrefix(environment.project, environment.name);
     const production = isProduction(environment);
-    this.policy = attachPolicy(this, environment);
+    this.policy = attachPolicy(this, environment, "aws");
 
     new AwsProvider(this, "aws", {
       region: aws.region,

@@ -1,7 +1,7 @@
 /** Composition rules shared by the per-cloud stacks (derived from the spec, cloud-neutral). */
 import { Aspects, LocalBackend, TerraformStack } from "cdktf";
 import { PolicyAspect } from "../policy/policy-aspect";
-import { EnvironmentSpec } from "../spec/schema";
+import { Cloud, EnvironmentSpec } from "../spec/schema";
 
 export function isProduction(environment: EnvironmentSpec): boolean {
   return environment.stage === "production";
@@ -52,8 +52,12 @@ export function localStateBackend(stack: TerraformStack, stackId: string): void 
  * with the environment's written suppressions. In production, high findings block synthesis
  * (stacks/app.ts); in development they are reported.
  */
-export function attachPolicy(stack: TerraformStack, environment: EnvironmentSpec): PolicyAspect {
-  const policy = new PolicyAspect({ production: isProduction(environment), suppressions: environment.policy.suppressions });
+export function attachPolicy(stack: TerraformStack, environment: EnvironmentSpec, cloud: Cloud): PolicyAspect {
+  // A suppression names one cloud's stack, or applies to every stack of the environment.
+  const suppressions = environment.policy.suppressions
+    .filter((suppression) => suppression.cloud === undefined || suppression.cloud === cloud)
+    .map(({ rule, resource, reason }) => ({ rule, resource, reason }));
+  const policy = new PolicyAspect({ production: isProduction(environment), suppressions });
   Aspects.of(stack).add(policy);
   return policy;
 }

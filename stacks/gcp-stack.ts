@@ -44,7 +44,7 @@ export class GcpWebStack extends TerraformStack {
     const gcp = requireGcpSection(environment);
     const prefix = resourcePrefix(environment.project, environment.name);
     const production = isProduction(environment);
-    this.policy = attachPolicy(this, environment);
+    this.policy = attachPolicy(this, environment, "gcp");
 
     new GoogleProvider(this, "google", {
       project: gcp.project,

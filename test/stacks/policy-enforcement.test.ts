@@ -56,10 +56,12 @@ test("a suppression in config silences it, and the report shows the written reas
     (environments) =>
       environments.map((environment) =>
         environment.name === "prod"
-          ? { ...environment, policy: { suppressions: [{ rule: "AWS-RDS-PUBLIC", resource: "database/instance", reason }] } }
+          ? { ...environment, policy: { suppressions: [{ rule: "AWS-RDS-PUBLIC", resource: "database/instance", cloud: "aws" as const, reason }] } }
           : environment,
       ),
   );
   expect(error).toBeUndefined();
   expect(printed.find((text) => text.startsWith("policy aws-prod"))).toContain(reason);
+  // Scoped to AWS, so the GCP stack of the same environment does not call it stale.
+  expect(printed.find((text) => text.startsWith("policy gcp-prod"))).toBe("policy gcp-prod: no findings");
 });
