@@ -71,6 +71,12 @@ export function enforcePolicy(app: App, environments: EnvironmentSpec[], print: 
  */
 export function main(configDir: string, outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out"): void {
   const staging = `${outdir.replace(/\/+$/, "")}.staging-${process.pid}`;
+  // cdktf records a full stack trace for every token it creates, in case it later has to say
+  // where a bad one came from; formatting those traces is ~10% of synthesis. This program
+  // reports one-line messages and never prints a stack, so formatting is skipped unless
+  // INFRA_DEBUG is set.
+  const prepareStackTrace = Error.prepareStackTrace;
+  if (!process.env.INFRA_DEBUG) Error.prepareStackTrace = () => "";
   try {
     const environments = loadEnvironments(configDir);
     const app = new App({ outdir: staging, stackTraces: false });
@@ -81,8 +87,11 @@ export function main(configDir: string, outdir = process.env.CDKTF_OUTDIR ?? "cd
     fs.renameSync(staging, outdir);
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
-    const lines = error instanceof ConfigError ? error.lines : [(error as Error).message];
+    const unexpected = error as Error;
+    const lines = error instanceof ConfigError ? error.lines : [process.env.INFRA_DEBUG ? String(unexpected.stack) : unexpected.message];
     process.stderr.write(`${lines.join("\n")}\n${lines.length} problem(s); nothing was synthesized.\n`);
     process.exitCode = 1;
+  } finally {
+    Error.prepareStackTrace = prepareStackTrace;
   }
 }
