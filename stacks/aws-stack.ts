@@ -118,6 +118,9 @@ export class AwsWebStack extends TerraformStack {
       deletionProtection: production,
       skipFinalSnapshot: !production,
     });
+    for (const [service, group] of Object.entries(this.instanceGroups)) {
+      this.database.grantSecretRead(service, group.instanceRoleName);
+    }
 
     new TerraformOutput(this, "load_balancer_dns_name", {
       value: this.loadBalancer.dnsName,
@@ -139,7 +142,7 @@ export class AwsWebStack extends TerraformStack {
     });
     new TerraformOutput(this, "database_secret_arn", {
       value: this.database.secretArn,
-      description: "Secrets Manager secret holding the master credentials (managed and rotated by RDS)",
+      description: "Secrets Manager secret with the master credentials (managed and rotated by RDS); the services' instance roles may read it",
     });
   }
 

@@ -142,6 +142,9 @@ export class GcpWebStack extends TerraformStack {
       backupRetentionDays: db.backupRetentionDays,
       databaseName: db.name,
     });
+    for (const [service, group] of Object.entries(this.instanceGroups)) {
+      this.database.grantPasswordRead(service, group.serviceAccountMember);
+    }
 
     new TerraformOutput(this, "load_balancer_ip", {
       value: this.loadBalancer.ipAddress,
@@ -165,7 +168,7 @@ export class GcpWebStack extends TerraformStack {
     new TerraformOutput(this, "database_password_secret", {
       value: this.database.passwordSecretId,
       // Output descriptions must be literal strings in Terraform: no references here.
-      description: "Secret Manager secret holding the generated password of the application's database user",
+      description: "Secret Manager secret with the generated password of the application's database user; the services' service accounts may read it",
     });
   }
 

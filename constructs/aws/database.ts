@@ -3,11 +3,12 @@
  * reachable only from the client security groups, over TLS only, with its master password
  * generated and kept by RDS in Secrets Manager (it never passes through Terraform).
  */
-import { Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup, DbParameterGroupParameter } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -245,6 +246,28 @@ export class Database extends Construct {
     this.securityGroupId = securityGroup.id;
     this.identifier = instance.identifier;
     this.engine = props.engine;
+  }
+
+  /**
+   * Lets an IAM role (e.g. an instance group's `instanceRoleName`) read the master credentials
+   * from Secrets Manager: GetSecretValue/DescribeSecret on this one secret, nothing else.
+   */
+  grantSecretRead(id: string, roleName: string): IamRolePolicy {
+    return new IamRolePolicy(this, `secret-read-${id}`, {
+      name: `${id}-read-database-secret`,
+      role: roleName,
+      policy: Fn.jsonencode({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "ReadDatabaseSecret",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            Resource: this.secretArn,
+          },
+        ],
+      }),
+    });
   }
 }
 

@@ -6,6 +6,7 @@
 import { ITerraformDependable, TerraformProvider, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
+import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
 import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance";
@@ -151,6 +152,7 @@ export class CloudSqlDatabase extends Construct {
   readonly userName: string;
   /** Secret Manager secret (resource id "projects/…/secrets/<name>-db-password") holding the user's password. */
   readonly passwordSecretId: string;
+  private readonly project: string;
   /** Cloud SQL version name, e.g. "POSTGRES_16". */
   readonly databaseVersion: string;
   readonly engine: CloudSqlEngine;
@@ -267,6 +269,20 @@ export class CloudSqlDatabase extends Construct {
     this.databaseVersion = databaseVersion;
     this.engine = engine;
     this.port = engine === "mysql" ? 3306 : 5432;
+    this.project = props.project;
+  }
+
+  /**
+   * Lets an identity (e.g. an instance group's `serviceAccountMember`) read the application
+   * password: roles/secretmanager.secretAccessor on this one secret, not project-wide.
+   */
+  grantPasswordRead(id: string, member: string): SecretManagerSecretIamMember {
+    return new SecretManagerSecretIamMember(this, `password-read-${id}`, {
+      project: this.project,
+      secretId: this.passwordSecretId,
+      role: "roles/secretmanager.secretAccessor",
+      member,
+    });
   }
 }
 

@@ -284,3 +284,17 @@ describe("Database", () => {
     });
   });
 });
+
+describe("Database.grantSecretRead", () => {
+  test("lets one role read exactly the master secret", () => {
+    const synth = synthWith("aws", (scope) => buildIn(scope).grantSecretRead("api", "web-prod-api-instance"));
+    const policy = synth.only("aws_iam_role_policy");
+    expect(policy.name).toBe("api-read-database-secret");
+    expect(policy.role).toBe("web-prod-api-instance");
+    expect(policy.policy).toBe(
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Sid" = "ReadDatabaseSecret", "Effect" = "Allow", ' +
+        '"Action" = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], ' +
+        `"Resource" = aws_db_instance.${idOf(synth, "aws_db_instance")}.master_user_secret[0].secret_arn}]})}`,
+    );
+  });
+});

@@ -377,3 +377,15 @@ describe("CloudSqlDatabase", () => {
     });
   });
 });
+
+describe("CloudSqlDatabase.grantPasswordRead", () => {
+  test("grants secretAccessor on the password secret only, to the given member", () => {
+    const synth = synthWith("gcp", (scope) => buildIn(scope).grantPasswordRead("api", "serviceAccount:api@my-project.iam.gserviceaccount.com"));
+    expect(synth.only("google_secret_manager_secret_iam_member")).toEqual({
+      project: "my-project",
+      secret_id: ref("google_secret_manager_secret", idOf(synth, "google_secret_manager_secret"), "id"),
+      role: "roles/secretmanager.secretAccessor",
+      member: "serviceAccount:api@my-project.iam.gserviceaccount.com",
+    });
+  });
+});

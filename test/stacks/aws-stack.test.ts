@@ -132,6 +132,19 @@ describe("aws-prod", () => {
     expect(ingress.every((rule: any) => rule.from_port === 3306 && rule.to_port === 3306 && !rule.cidr_ipv4)).toBe(true);
   });
 
+  test("each service's instance role may read the database secret, and only that secret", () => {
+    const policies = Object.values(prod.resources("aws_iam_role_policy")).filter((policy: any) => /read-database-secret/.test(policy.name));
+    expect(policies.map((policy: any) => policy.role).sort()).toEqual(
+      ["api", "chat", "config"].map((service) =>
+        ref("aws_iam_role", idOf(prod, "aws_iam_role", (role) => role.name === `web-prod-${service}-instance`), "name"),
+      ).sort(),
+    );
+    for (const policy of policies) {
+      expect(policy.policy).toContain('"Action" = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]');
+      expect(policy.policy).toContain(`aws_db_instance.${idOf(prod, "aws_db_instance")}.master_user_secret[0].secret_arn`);
+    }
+  });
+
   test("outputs give the next steps and no secret", () => {
     expect(Object.keys(prod.outputs()).sort()).toEqual([
       "database_endpoint",

@@ -173,6 +173,19 @@ describe("gcp-prod", () => {
     expect(prod.only("google_secret_manager_secret_version").secret_data).toBe(ref("random_password", idOf(prod, "random_password"), "result"));
   });
 
+  test("each service's service account may read the password secret, and only that secret", () => {
+    const grants = Object.values(prod.resources("google_secret_manager_secret_iam_member"));
+    const secret = ref("google_secret_manager_secret", idOf(prod, "google_secret_manager_secret"), "id");
+    expect(grants.map((grant: any) => grant.member).sort()).toEqual(
+      ["api", "chat", "config"].map((service) =>
+        ref("google_service_account", idOf(prod, "google_service_account", (account) => account.account_id === `web-prod-${service}-vm`), "member"),
+      ).sort(),
+    );
+    for (const grant of grants) {
+      expect(grant).toMatchObject({ secret_id: secret, role: "roles/secretmanager.secretAccessor" });
+    }
+  });
+
   test("Cloud DNS zone with DNSSEC and an A record per hostname → the load balancer IP", () => {
     expect(prod.only("google_dns_managed_zone")).toMatchObject({ dns_name: "example.com.", dnssec_config: { state: "on" } });
     const address = ref("google_compute_global_address", idOf(prod, "google_compute_global_address", (a) => a.address_type === "EXTERNAL"), "address");
