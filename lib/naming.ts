@@ -13,5 +13,15 @@ export function serviceResourceName(prefix: string, service: string): string {
   return `${prefix}-${service}`;
 }
 
+/**
+ * `<load balancer name>-<service>-<port>`. The port is in the name because changing it replaces
+ * the target group: with the port in the name the new group can be created before the old one
+ * is destroyed (the listener rule and autoscaling group move over in between), where a fixed
+ * name would collide, or fail with ResourceInUse while the rule still points at it.
+ */
+export function awsTargetGroupName(loadBalancerName: string, service: string, port: number): string {
+  return `${loadBalancerName}-${service}-${port}`;
+}
+
 /** AWS caps load balancer and target group names at 32 characters. */
 export const AWS_LB_NAME_MAX = 32;

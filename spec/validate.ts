@@ -5,7 +5,7 @@
  */
 import { Ipv4Block, contains, isRfc1918, overlaps, parseIpv4Cidr } from "../lib/cidr";
 import { describeSupportedVersions, supportedMajorVersion } from "../lib/database-versions";
-import { AWS_LB_NAME_MAX, resourcePrefix, serviceResourceName } from "../lib/naming";
+import { AWS_LB_NAME_MAX, awsTargetGroupName, resourcePrefix } from "../lib/naming";
 import { LARGEST_CARVABLE_VPC_PREFIX, SUBNET_TIERS } from "../lib/subnet-layout";
 import { AwsSpec, EnvironmentFile, GcpSpec } from "./schema";
 
@@ -180,7 +180,7 @@ function checkNameLengths(environment: string, spec: EnvironmentFile, report: Re
     report("project", `load balancer name "${prefix}" is ${prefix.length} characters (AWS allows ${AWS_LB_NAME_MAX}; shorten project or the file name)`);
   }
   spec.services.forEach((service, index) => {
-    const name = serviceResourceName(prefix, service.name);
+    const name = awsTargetGroupName(prefix, service.name, service.port);
     if (name.length > AWS_LB_NAME_MAX) {
       report(
         `services[${index}].name`,

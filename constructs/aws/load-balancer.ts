@@ -12,6 +12,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { awsTargetGroupName } from "../../lib/naming";
 import { parseIpv4Cidr } from "../../lib/cidr";
 import { HealthCheckSettings, targetGroupHealthCheck } from "./health-check";
 
@@ -21,7 +22,7 @@ export type LoadBalancingAlgorithm = "round-robin" | "least-outstanding-requests
 /** One backend service reached through the load balancer by Host header. */
 export interface LoadBalancedService {
   /**
-   * Short service name (letters, digits, "-"); the target group is named "<lb name>-<service name>",
+   * Short service name (letters, digits, "-"); the target group is named "<lb name>-<service name>-<port>",
    * at most 32 characters, and `targetGroupArns` is keyed by it.
    */
   readonly name: string;
@@ -212,12 +213,12 @@ export class LoadBalancer extends Construct {
       if (!ELB_NAME.test(service.name)) {
         throw problem(`${at}.name`, `"${service.name}" must be letters, digits and "-", not starting or ending with "-"`);
       }
-      const targetGroupName = `${props.name}-${service.name}`;
-      const targetGroupProblem = elbNameProblem(targetGroupName);
-      if (targetGroupProblem) throw problem(`${at}.name`, `target group name ${targetGroupProblem}`);
       if (!isIntegerIn(service.port, 1, 65535)) {
         throw problem(`${at}.port`, `${service.port} is out of range (an integer from 1 to 65535)`);
       }
+      const targetGroupName = awsTargetGroupName(props.name, service.name, service.port);
+      const targetGroupProblem = elbNameProblem(targetGroupName);
+      if (targetGroupProblem) throw problem(`${at}.name`, `target group name ${targetGroupProblem}`);
       const deregistrationDelay = service.deregistrationDelaySeconds ?? 30;
       if (!isIntegerIn(deregistrationDelay, 0, 3600)) {
         throw problem(`${at}.deregistrationDelaySeconds`, `${deregistrationDelay} is out of range (an integer from 0 to 3600)`);
@@ -327,6 +328,8 @@ export class LoadBalancer extends Construct {
         deregistrationDelay: String(service.deregistrationDelay),
         healthCheck: service.healthCheck,
         tags: { Name: service.targetGroupName },
+        // A port change replaces the group; its name carries the port so the new one can come first.
+        lifecycle: { createBeforeDestroy: true },
       });
       this.targetGroupArns[service.name] = targetGroup.arn;
 
@@ -336,7 +339,7 @@ export class LoadBalancer extends Construct {
           priority: PRIORITIES_PER_SERVICE * (index + 1) + chunk,
           action: [{ type: "forward", targetGroupArn: targetGroup.arn }],
           condition: [{ hostHeader: { values: hosts } }],
-          tags: { Name: `${service.targetGroupName}-${chunk}` },
+          tags: { Name: `${props.name}-${service.name}-${chunk}` },
         });
       });
     });

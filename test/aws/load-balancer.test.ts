@@ -119,10 +119,10 @@ describe("LoadBalancer", () => {
     const { synth, lb } = synthLb(baseProps());
     const groups = synth.resources("aws_lb_target_group");
     expect(Object.keys(groups)).toHaveLength(2);
-    const webId = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-web");
-    const apiId = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-api");
+    const webId = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-web-8080");
+    const apiId = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-api-9000");
     expect(groups[webId]).toEqual({
-      name: "shop-prod-web",
+      name: "shop-prod-web-8080",
       vpc_id: "vpc-0123456789abcdef0",
       target_type: "instance",
       protocol: "HTTP",
@@ -140,7 +140,9 @@ describe("LoadBalancer", () => {
         healthy_threshold: 2,
         unhealthy_threshold: 3,
       },
-      tags: { Name: "shop-prod-web" },
+      tags: { Name: "shop-prod-web-8080" },
+      // the port is in the name, so a port change can create the new group first
+      lifecycle: { create_before_destroy: true },
     });
     expect(groups[apiId]).toMatchObject({ port: 9000, health_check: { path: "/ready", port: "9001", matcher: "200" } });
     expect(lb.targetGroupArns).toEqual({
@@ -172,8 +174,8 @@ describe("LoadBalancer", () => {
     const httpsArn = ref("aws_lb_listener", idOf(synth, "aws_lb_listener", (listener) => listener.port === 443), "arn");
     const rules = Object.values(synth.resources("aws_lb_listener_rule"));
     expect(rules).toHaveLength(2);
-    const webGroup = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-web");
-    const apiGroup = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-api");
+    const webGroup = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-web-8080");
+    const apiGroup = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-api-9000");
     expect(rules).toContainEqual({
       listener_arn: httpsArn,
       priority: 10,
@@ -248,7 +250,7 @@ describe("LoadBalancer", () => {
       [{ services: [service("", ["a.example.com"])] }, `LoadBalancer 'lb': services[0].name: "" must be letters, digits and "-"`],
       [
         { services: [service("a-rather-long-service-name", ["a.example.com"])] },
-        `LoadBalancer 'lb': services[0].name: target group name "shop-prod-a-rather-long-service-name" is 36 characters long (at most 32)`,
+        `LoadBalancer 'lb': services[0].name: target group name "shop-prod-a-rather-long-service-name-8080" is 41 characters long (at most 32)`,
       ],
       [{ services: [service("web", ["a.example.com"], { port: 0 })] }, "LoadBalancer 'lb': services[0].port: 0 is out of range (an integer from 1 to 65535)"],
       [{ services: [service("web", ["a.example.com"], { port: 65536 })] }, "LoadBalancer 'lb': services[0].port: 65536 is out of range (an integer from 1 to 65535)"],
@@ -280,7 +282,7 @@ describe("LoadBalancer", () => {
 
     test("accepts a 32-character target group name and wildcard host patterns", () => {
       expect(() =>
-        synthLb(baseProps({ name: "shop", services: [service("a".repeat(27), ["*.example.com", "api-?.example.com"])] })),
+        synthLb(baseProps({ name: "shop", services: [service("a".repeat(22), ["*.example.com", "api-?.example.com"])] })),
       ).not.toThrow();
     });
   });

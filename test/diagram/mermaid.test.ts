@@ -129,7 +129,7 @@ describe("aws-prod", () => {
     expect(targets(diagram, rule.id)).toEqual([mermaidId("aws_lb_target_group", targetGroupId)]);
 
     const targetGroup = diagram.nodes.get(mermaidId("aws_lb_target_group", targetGroupId))!;
-    expect(targetGroup.lines).toEqual(["target group web-prod-api", "HTTP 3000 (instance)", "health check /health"]);
+    expect(targetGroup.lines).toEqual(["target group web-prod-api-3000", "HTTP 3000 (instance)", "health check /health"]);
     const [groupId] = targets(diagram, targetGroup.id);
     const group = diagram.nodes.get(groupId)!;
     expect(group.lines).toEqual(

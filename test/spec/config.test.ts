@@ -165,7 +165,7 @@ describe("a broken environment file is refused with one line per problem", () =>
   test("names that exceed AWS limits after prefixing", () => {
     const problems = problemsAfter((spec) => (spec.services[0].name = "public-api-gateway"), "production");
     expect(problems).toEqual([
-      'config/prod.yaml: services[0].name: target group name "web-production-public-api-gateway" is 33 characters (AWS allows 32; shorten the service name, project or environment)',
+      'config/prod.yaml: services[0].name: target group name "web-production-public-api-gateway-3000" is 38 characters (AWS allows 32; shorten the service name, project or environment)',
     ]);
   });
 

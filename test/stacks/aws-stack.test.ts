@@ -13,7 +13,8 @@ test("no password at all: RDS generates and keeps the master password", () => {
 });
 
 const alb = (stack: Synthesized) => idOf(stack, "aws_lb");
-const targetGroupOf = (stack: Synthesized, name: string) => idOf(stack, "aws_lb_target_group", (group) => group.name === name);
+/** The target group of a service, by its name prefix (`<lb>-<service>-<port>`). */
+const targetGroupOf = (stack: Synthesized, name: string) => idOf(stack, "aws_lb_target_group", (group) => group.name.startsWith(`${name}-`));
 
 describe("aws-prod", () => {
   test("provider region and default tags come from the spec", () => {
