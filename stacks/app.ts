@@ -4,6 +4,7 @@
  * cdktf.out untouched.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { App } from "cdktf";
 import { Construct } from "constructs";
 import { formatPolicyReport } from "../policy/report";
@@ -64,6 +65,30 @@ export function enforcePolicy(app: App, environments: EnvironmentSpec[], print: 
 }
 
 /**
+ * Moves freshly synthesized files over the output directory, replacing only what synthesis
+ * generates (manifest.json, stacks/<id>/cdk.tf.json, …): what Terraform keeps next to them
+ * (.terraform/, .terraform.lock.hcl, saved plans) survives, as it does with cdktf's own synth.
+ */
+function publish(staging: string, outdir: string): void {
+  const replace = (from: string, to: string) => {
+    fs.rmSync(to, { recursive: true, force: true });
+    fs.renameSync(from, to);
+  };
+  fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
+  for (const entry of fs.readdirSync(staging)) {
+    if (entry !== "stacks") replace(path.join(staging, entry), path.join(outdir, entry));
+  }
+  for (const id of fs.readdirSync(path.join(staging, "stacks"))) {
+    const target = path.join(outdir, "stacks", id);
+    fs.mkdirSync(target, { recursive: true });
+    for (const file of fs.readdirSync(path.join(staging, "stacks", id))) {
+      replace(path.join(staging, "stacks", id, file), path.join(target, file));
+    }
+  }
+  fs.rmSync(staging, { recursive: true, force: true });
+}
+
+/**
  * The program behind `cdktf synth`: load config, build stacks, write the output directory.
  * Synthesis goes to a staging directory that replaces the output only on success, so a
  * failure never leaves half-written stacks. Problems are printed one per line to stderr
@@ -83,8 +108,7 @@ export function main(configDir: string, outdir = process.env.CDKTF_OUTDIR ?? "cd
     addEnvironmentStacks(app, environments);
     app.synth();
     enforcePolicy(app, environments);
-    fs.rmSync(outdir, { recursive: true, force: true });
-    fs.renameSync(staging, outdir);
+    publish(staging, outdir);
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
     const unexpected = error as Error;

@@ -42,9 +42,14 @@ export function certificateDomains(environment: EnvironmentSpec): { domainName: 
   };
 }
 
-/** State next to the project, one file per stack (the default for the examples). */
+/**
+ * Local state at the project root, one file per stack (the default for the examples). Terraform
+ * resolves the path from the stack's directory, cdktf.out/stacks/<id>, so it climbs out of
+ * cdktf.out: state must never live inside generated output. (cdktf's own default is an
+ * absolute path, which would make the synthesized JSON differ per checkout.)
+ */
 export function localStateBackend(stack: TerraformStack, stackId: string): void {
-  new LocalBackend(stack, { path: `terraform.${stackId}.tfstate` });
+  new LocalBackend(stack, { path: `../../../terraform.${stackId}.tfstate` });
 }
 
 /**

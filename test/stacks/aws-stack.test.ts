@@ -24,7 +24,7 @@ describe("aws-prod", () => {
         default_tags: [{ tags: { Project: "web", Environment: "prod", Stack: "aws-prod", ManagedBy: "cdktf" } }],
       },
     ]);
-    expect(prod.json.terraform.backend).toEqual({ local: { path: "terraform.aws-prod.tfstate" } });
+    expect(prod.json.terraform.backend).toEqual({ local: { path: "../../../terraform.aws-prod.tfstate" } });
   });
 
   test("explicit subnets are used verbatim and NAT is per zone", () => {

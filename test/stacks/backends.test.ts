@@ -39,11 +39,11 @@ test("GCS: bucket and a prefix per stack (GCS locks natively)", () => {
   const stacks = synthProdWith((spec) => (spec.gcp.backend = { type: "gcs", bucket: "acme-tf-state" }));
   expect(stacks["gcp-prod"].terraform.backend).toEqual({ gcs: { bucket: "acme-tf-state", prefix: "web/gcp-prod" } });
   // The AWS stack of the same environment keeps its own (local) backend.
-  expect(stacks["aws-prod"].terraform.backend).toEqual({ local: { path: "terraform.aws-prod.tfstate" } });
+  expect(stacks["aws-prod"].terraform.backend).toEqual({ local: { path: "../../../terraform.aws-prod.tfstate" } });
 });
 
-test("local is the default, one state file per stack", () => {
+test("local is the default, one state file per stack at the project root (outside the regenerated cdktf.out)", () => {
   const stacks = synthProdWith(() => undefined);
-  expect(stacks["aws-prod"].terraform.backend).toEqual({ local: { path: "terraform.aws-prod.tfstate" } });
-  expect(stacks["gcp-prod"].terraform.backend).toEqual({ local: { path: "terraform.gcp-prod.tfstate" } });
+  expect(stacks["aws-prod"].terraform.backend).toEqual({ local: { path: "../../../terraform.aws-prod.tfstate" } });
+  expect(stacks["gcp-prod"].terraform.backend).toEqual({ local: { path: "../../../terraform.gcp-prod.tfstate" } });
 });

@@ -21,7 +21,7 @@ describe("gcp-prod", () => {
         default_labels: { project: "web", environment: "prod", stack: "gcp-prod", managed_by: "cdktf" },
       },
     ]);
-    expect(prod.json.terraform.backend).toEqual({ local: { path: "terraform.gcp-prod.tfstate" } });
+    expect(prod.json.terraform.backend).toEqual({ local: { path: "../../../terraform.gcp-prod.tfstate" } });
   });
 
   test("custom-mode VPC with one regional subnet, Cloud NAT and private service access", () => {

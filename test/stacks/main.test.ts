@@ -44,3 +44,26 @@ test("a broken config exits 1 with one line per problem, no stack trace, nothing
   expect(stderr).not.toMatch(/\n\s+at /);
   expect(fs.existsSync(outdir)).toBe(false);
 });
+
+test("synthesis replaces only generated files: Terraform's working files in cdktf.out survive", () => {
+  const { outdir } = synth(path.join(ROOT, "config"));
+  const stackDir = path.join(outdir, "stacks", "aws-dev");
+  fs.mkdirSync(path.join(stackDir, ".terraform"));
+  fs.writeFileSync(path.join(stackDir, ".terraform", "terraform.tfstate"), "backend metadata");
+  fs.writeFileSync(path.join(stackDir, ".terraform.lock.hcl"), "lock");
+  fs.writeFileSync(path.join(stackDir, "cdk.tf.json"), "stale");
+
+  const again = spawnSync("sh", ["-c", APP_COMMAND], {
+    cwd: ROOT,
+    env: { ...process.env, INFRA_CONFIG_DIR: path.join(ROOT, "config"), CDKTF_OUTDIR: outdir },
+    encoding: "utf8",
+  });
+  expect(again.status).toBe(0);
+  expect(fs.readFileSync(path.join(stackDir, ".terraform", "terraform.tfstate"), "utf8")).toBe("backend metadata");
+  expect(fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8")).toBe("lock");
+  expect(JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")).terraform.backend).toEqual({
+    local: { path: "../../../terraform.aws-dev.tfstate" },
+  });
+  expect(fs.readdirSync(path.dirname(outdir)).filter((entry) => entry.startsWith(`${path.basename(outdir)}.staging-`))).toEqual([]);
+  fs.rmSync(outdir, { recursive: true });
+});
