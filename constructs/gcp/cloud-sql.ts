@@ -25,8 +25,9 @@ const MAX_RETAINED_BACKUPS = 365;
 /**
  * Binary log / WAL kept for point-in-time recovery. 7 is the ENTERPRISE maximum (ENTERPRISE_PLUS
  * allows 35); left unset, the API default of ENTERPRISE_PLUS (14) is rejected when an instance moves to ENTERPRISE.
+ * The API also requires it to be below the number of retained backups, hence min(7, backups − 1).
  */
-const TRANSACTION_LOG_RETENTION_DAYS = 7;
+const MAX_TRANSACTION_LOG_RETENTION_DAYS = 7;
 /** Cloud SQL allows 98 characters; 63 keeps the name usable as a DNS label and in derived names. */
 const MAX_NAME_LENGTH = 63;
 const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -169,6 +170,7 @@ export class CloudSqlDatabase extends Construct {
     const databaseName = props.databaseName ?? "app";
     const userName = props.userName ?? "app";
     const maintenance = props.maintenanceWindow ?? { day: 7, hour: 3 };
+    const retainedBackups = props.backupRetentionDays ?? MIN_RETAINED_BACKUPS;
 
     const instance = new SqlDatabaseInstance(this, "instance", {
       name,
@@ -181,6 +183,8 @@ export class CloudSqlDatabase extends Construct {
         edition,
         availabilityType: (props.highAvailability ?? true) ? "REGIONAL" : "ZONAL",
         diskType: "PD_SSD",
+        // The initial size only: autoresize grows the disk, and lifecycle below keeps Terraform
+        // from trying to shrink it back (Cloud SQL cannot shrink a disk) on the next apply.
         diskSize: props.diskSizeGb ?? 20,
         diskAutoresize: true,
         diskAutoresizeLimit: props.diskAutoresizeLimitGb ?? 100,
@@ -196,9 +200,9 @@ export class CloudSqlDatabase extends Construct {
           startTime: props.backupStartTime ?? "02:00",
           // Point-in-time recovery (and REGIONAL availability) needs the binary log on MySQL, WAL archiving on PostgreSQL.
           ...(engine === "mysql" ? { binaryLogEnabled: true } : { pointInTimeRecoveryEnabled: true }),
-          transactionLogRetentionDays: TRANSACTION_LOG_RETENTION_DAYS,
+          transactionLogRetentionDays: Math.min(MAX_TRANSACTION_LOG_RETENTION_DAYS, retainedBackups - 1),
           backupRetentionSettings: {
-            retainedBackups: props.backupRetentionDays ?? MIN_RETAINED_BACKUPS,
+            retainedBackups,
             retentionUnit: "COUNT",
           },
         },
@@ -213,6 +217,7 @@ export class CloudSqlDatabase extends Construct {
         userLabels: props.labels,
       },
       dependsOn: [props.privateServiceConnection],
+      lifecycle: { ignoreChanges: ["settings[0].disk_size"] },
     });
 
     // Users and databases that own objects cannot be dropped through the PostgreSQL API; deleting the instance removes

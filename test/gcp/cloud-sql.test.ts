@@ -130,7 +130,8 @@ describe("CloudSqlDatabase", () => {
         enabled: true,
         start_time: "02:00",
         point_in_time_recovery_enabled: true,
-        transaction_log_retention_days: 7,
+        // the API wants fewer days of transaction log than retained backups
+        transaction_log_retention_days: 6,
         backup_retention_settings: { retained_backups: 7, retention_unit: "COUNT" },
       });
       expect(instance.settings.retain_backups_on_delete).toBe(true);
@@ -145,6 +146,10 @@ describe("CloudSqlDatabase", () => {
         transaction_log_retention_days: 7,
         backup_retention_settings: { retained_backups: 30, retention_unit: "COUNT" },
       });
+    });
+
+    it("lets autoresize own the disk size after creation (Terraform would try to shrink it back)", () => {
+      expect(instance.lifecycle).toEqual({ ignore_changes: ["settings[0].disk_size"] });
     });
 
     it("has a weekly maintenance window, Sunday 03:00 UTC unless told otherwise", () => {
