@@ -70,6 +70,12 @@ const database = z.strictObject({
   /** Standby in a second zone (AWS Multi-AZ, Cloud SQL REGIONAL). Defaults to true in production. */
   highAvailability: z.boolean().optional(),
   backupRetentionDays: z.number().int().min(7, "must be at least 7 days").max(35).default(7),
+  /**
+   * When the database is deleted, keep a final snapshot (AWS) and the automated backups (both
+   * clouds). Deliberately independent of `stage`: turning production into development to retire
+   * it must not drop its last backup. Set false for throwaway environments.
+   */
+  finalSnapshot: z.boolean().default(true),
   /** Name of the application database created in the instance. */
   name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must start with a letter and use a-z, 0-9, _").default("app"),
 });
@@ -120,7 +126,7 @@ const awsSection = z.strictObject({
   databaseInstanceClasses: sizeMap.optional(),
   /** Use an existing Route 53 hosted zone instead of creating one. */
   hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, "must be a Route 53 zone id such as Z0123456789ABC").optional(),
-  /** SSM public parameter (or AMI id) for instance images; resolved by EC2 at launch. */
+  /** SSM parameter of the instance image, resolved by EC2 at launch; @default Amazon Linux 2023 for the instance type's architecture. */
   imageSsmParameter: z.string().startsWith("/", "must be an SSM parameter path").optional(),
   backend: z.discriminatedUnion("type", [localBackend, s3Backend]).default({ type: "local" }),
 });

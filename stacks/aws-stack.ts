@@ -21,7 +21,6 @@ import { attachPolicy, certificateDomains, isProduction, localStateBackend, serv
 const DEFAULT_INSTANCE_TYPES: Record<Size, string> = { small: "t3.small", medium: "t3.medium", large: "t3.large" };
 /** Cloud-neutral sizes → RDS instance classes (Graviton burstable/general purpose). */
 const DEFAULT_DATABASE_CLASSES: Record<Size, string> = { small: "db.t4g.small", medium: "db.t4g.medium", large: "db.m6g.large" };
-const DEFAULT_IMAGE_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
 export class AwsWebStack extends TerraformStack {
   readonly network: Network;
@@ -92,7 +91,8 @@ export class AwsWebStack extends TerraformStack {
         maxSize: service.capacity.max,
         desiredCapacity: service.capacity.desired,
         userData: service.startupScript,
-        imageId: `resolve:ssm:${aws.imageSsmParameter ?? DEFAULT_IMAGE_PARAMETER}`,
+        // Unset: the construct picks Amazon Linux 2023 for the instance type's architecture (x86_64 or Graviton).
+        imageId: aws.imageSsmParameter ? `resolve:ssm:${aws.imageSsmParameter}` : undefined,
         healthCheckGracePeriodSeconds: service.startupGraceSeconds,
         cpuTargetPercent: service.cpuTargetPercent,
       });
@@ -116,7 +116,8 @@ export class AwsWebStack extends TerraformStack {
       multiAz: db.highAvailability ?? production,
       backupRetentionDays: db.backupRetentionDays,
       deletionProtection: production,
-      skipFinalSnapshot: !production,
+      skipFinalSnapshot: !db.finalSnapshot,
+      retainAutomatedBackups: db.finalSnapshot,
     });
     for (const [service, group] of Object.entries(this.instanceGroups)) {
       this.database.grantSecretRead(service, group.instanceRoleName);

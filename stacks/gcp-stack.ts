@@ -141,6 +141,7 @@ export class GcpWebStack extends TerraformStack {
       deletionProtection: production,
       backupRetentionDays: db.backupRetentionDays,
       databaseName: db.name,
+      retainBackupsOnDelete: db.finalSnapshot,
     });
     for (const [service, group] of Object.entries(this.instanceGroups)) {
       this.database.grantPasswordRead(service, group.serviceAccountMember);

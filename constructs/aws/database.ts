@@ -128,6 +128,13 @@ export interface DatabaseProps {
    * @default false
    */
   readonly skipFinalSnapshot?: boolean;
+
+  /**
+   * Keep the automated backups (until their retention ends) when the instance is deleted, so a
+   * deleted database can still be restored to a point in time.
+   * @default true
+   */
+  readonly retainAutomatedBackups?: boolean;
   /**
    * Performance Insights. Not on by default: its retention beyond the free 7 days is paid and some small classes
    * (e.g. db.t3.micro on mysql) reject it.
@@ -231,6 +238,10 @@ export class Database extends Construct {
       copyTagsToSnapshot: true,
       deletionProtection: props.deletionProtection ?? true,
       skipFinalSnapshot: props.skipFinalSnapshot ?? false,
+      deleteAutomatedBackups: !(props.retainAutomatedBackups ?? true),
+      // Changing engine_version to a new major (with the matching parameter group family) is an
+      // upgrade RDS refuses unless this is set; it is applied in the maintenance window.
+      allowMajorVersionUpgrade: true,
       // Always set: without it, turning skipFinalSnapshot off later would only fail at destroy time.
       finalSnapshotIdentifier: `${name}-final`,
       autoMinorVersionUpgrade: true,

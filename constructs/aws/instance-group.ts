@@ -90,8 +90,10 @@ export interface InstanceGroupProps {
    */
   readonly cpuTargetPercent?: number;
   /**
-   * Share of capacity (percent, 0-100) that must stay healthy while an instance refresh replaces instances.
-   * @default 90
+   * Share of capacity (percent, 0-100) that must stay healthy while an instance refresh replaces
+   * instances. At 100, new instances are launched (up to twice the capacity) before old ones are
+   * terminated, so a one-instance group never goes dark during a rollout.
+   * @default 100
    */
   readonly instanceRefreshMinHealthyPercent?: number;
   /**
@@ -224,6 +226,7 @@ export class InstanceGroup extends Construct {
       tags,
     });
 
+    const minHealthyPercent = props.instanceRefreshMinHealthyPercent ?? 100;
     const group = new AutoscalingGroup(this, "group", {
       name,
       vpcZoneIdentifier: props.subnetIds,
@@ -237,7 +240,11 @@ export class InstanceGroup extends Construct {
       healthCheckGracePeriod: props.healthCheckGracePeriodSeconds ?? 300,
       instanceRefresh: {
         strategy: "Rolling",
-        preferences: { minHealthyPercentage: props.instanceRefreshMinHealthyPercent ?? 90 },
+        preferences: {
+          minHealthyPercentage: minHealthyPercent,
+          // Launch replacements before terminating (AWS allows max − min ≤ 100, max ≤ 200).
+          maxHealthyPercentage: Math.min(200, minHealthyPercent + 100),
+        },
       },
       // Group metrics are free and show scaling decisions next to the CPU graph.
       enabledMetrics: [

@@ -298,3 +298,13 @@ describe("Database.grantSecretRead", () => {
     );
   });
 });
+
+describe("Database deletion and upgrades", () => {
+  test("keeps automated backups after deletion and allows major version upgrades by default", () => {
+    expect(build().only("aws_db_instance")).toMatchObject({ delete_automated_backups: false, allow_major_version_upgrade: true });
+  });
+
+  test("retainAutomatedBackups: false deletes them with the instance", () => {
+    expect(build({ retainAutomatedBackups: false }).only("aws_db_instance").delete_automated_backups).toBe(true);
+  });
+});

@@ -121,8 +121,11 @@ describe("InstanceGroup", () => {
       expect(group.health_check_grace_period).toBe(300);
     });
 
-    it("rolls template changes out with an instance refresh keeping 90% healthy", () => {
-      expect(group.instance_refresh).toEqual({ strategy: "Rolling", preferences: { min_healthy_percentage: 90 } });
+    it("rolls template changes out launching replacements before terminating (100% healthy, up to 200%)", () => {
+      expect(group.instance_refresh).toEqual({
+        strategy: "Rolling",
+        preferences: { min_healthy_percentage: 100, max_healthy_percentage: 200 },
+      });
     });
 
     it("scales on average CPU with a target-tracking policy", () => {
@@ -245,7 +248,7 @@ describe("InstanceGroup", () => {
       const group = custom.only("aws_autoscaling_group");
       expect(group.desired_capacity).toBe(3);
       expect(group.health_check_grace_period).toBe(120);
-      expect(group.instance_refresh.preferences.min_healthy_percentage).toBe(50);
+      expect(group.instance_refresh.preferences).toEqual({ min_healthy_percentage: 50, max_healthy_percentage: 150 });
       expect(custom.only("aws_autoscaling_policy").target_tracking_configuration.target_value).toBe(45);
       const template = custom.only("aws_launch_template");
       expect(template.image_id).toBe("ami-0123456789abcdef0");

@@ -1,6 +1,9 @@
 /** The AWS stacks of the example environments: composition and wiring. */
-import { synthExampleStacks } from "../support/example-stacks";
-import { Synthesized, idOf, ref } from "../support/synth";
+import { Testing } from "cdktf";
+import { addEnvironmentStacks } from "../../stacks/app";
+import { EnvironmentSpec } from "../../spec/schema";
+import { exampleEnvironments, synthExampleStacks } from "../support/example-stacks";
+import { Synthesized, idOf, ref, wrap } from "../support/synth";
 
 const stacks = synthExampleStacks();
 const prod = stacks["aws-prod"];
@@ -193,3 +196,24 @@ describe("aws-dev", () => {
     expect(validationRecords).toHaveLength(1);
   });
 });
+
+test("Graviton instance types get the arm64 image unless an image is configured", () => {
+  const prodSpec = exampleEnvironments().find((environment) => environment.name === "prod")!;
+  const graviton = { ...prodSpec, gcp: undefined, aws: { ...prodSpec.aws!, instanceTypes: { medium: "t4g.medium" } } };
+  const stack = synthOne(graviton);
+  const images = Object.values(stack.resources("aws_launch_template")).map((template: any) => [template.instance_type, template.image_id]);
+  expect(images).toContainEqual(["t4g.medium", "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"]);
+  expect(images).toContainEqual(["t3.small", "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"]);
+
+  const pinned = synthOne({ ...graviton, aws: { ...graviton.aws, imageSsmParameter: "/my/golden-image" } });
+  for (const template of Object.values(pinned.resources("aws_launch_template"))) {
+    expect(template.image_id).toBe("resolve:ssm:/my/golden-image");
+  }
+});
+
+/** The single stack of an environment that has only an aws section. */
+function synthOne(environment: EnvironmentSpec): Synthesized {
+  const app = Testing.app();
+  const [id] = addEnvironmentStacks(app, [environment]);
+  return wrap(JSON.parse(Testing.synth(app.node.findChild(id) as any)));
+}
