@@ -11,6 +11,9 @@ module.exports = {
   // provider process, so one worker per core halves the wall time.
   maxWorkers: "100%",
   roots: ["<rootDir>/test"],
+  // The example stacks are synthesized once and shared by every test file that reads them.
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
+  globalTeardown: "<rootDir>/test/support/global-teardown.ts",
   testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.ts$": "<rootDir>/test/support/esbuild-jest-transform.js",

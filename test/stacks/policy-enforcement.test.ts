@@ -7,8 +7,12 @@ import { EnvironmentSpec } from "../../spec/schema";
 import { exampleEnvironments } from "../support/example-stacks";
 
 /** Builds the example app, lets `tamper` break a stack, synthesizes, and runs the enforcement. */
-function synthAndEnforce(tamper: (stacks: Record<string, AwsWebStack>) => void, edit: (environments: EnvironmentSpec[]) => EnvironmentSpec[] = (e) => e) {
-  const environments = edit(exampleEnvironments());
+function synthAndEnforce(
+  tamper: (stacks: Record<string, AwsWebStack>) => void,
+  edit: (environments: EnvironmentSpec[]) => EnvironmentSpec[] = (e) => e,
+  only?: "dev" | "prod",
+) {
+  const environments = edit(exampleEnvironments().filter((environment) => !only || environment.name === only));
   const app = Testing.app();
   addEnvironmentStacks(app, environments);
   tamper(Object.fromEntries(app.node.children.filter((c) => c instanceof AwsWebStack).map((c) => [c.node.id, c as AwsWebStack])));
@@ -33,7 +37,7 @@ test("the example stacks pass: one report line per stack", () => {
 test("a high finding in production stops synthesis with one line naming the file, rule, resource and fix", () => {
   const { printed, error } = synthAndEnforce((stacks) => {
     (stacks["aws-prod"].database.node.findChild("instance") as any).addOverride("publicly_accessible", true);
-  });
+  }, undefined, "prod");
   expect(error).toBeInstanceOf(ConfigError);
   expect((error as ConfigError).lines).toEqual([
     expect.stringMatching(/config\/prod\.yaml: policy AWS-RDS-PUBLIC on aws-prod\/database\/instance: .*\(fix: .*; or suppress it under policy\.suppressions with a reason\)$/),
@@ -44,7 +48,7 @@ test("a high finding in production stops synthesis with one line naming the file
 test("the same finding in development is reported but does not block", () => {
   const { printed, error } = synthAndEnforce((stacks) => {
     (stacks["aws-dev"].database.node.findChild("instance") as any).addOverride("publicly_accessible", true);
-  });
+  }, undefined, "dev");
   expect(error).toBeUndefined();
   expect(printed.find((text) => text.startsWith("policy aws-dev"))).toMatch(/high.*AWS-RDS-PUBLIC.*database\/instance/s);
 });
@@ -59,6 +63,7 @@ test("a suppression in config silences it, and the report shows the written reas
           ? { ...environment, policy: { suppressions: [{ rule: "AWS-RDS-PUBLIC", resource: "database/instance", cloud: "aws" as const, reason }] } }
           : environment,
       ),
+    "prod",
   );
   expect(error).toBeUndefined();
   expect(printed.find((text) => text.startsWith("policy aws-prod"))).toContain(reason);

@@ -1,22 +1,44 @@
-/** Builds the stacks of the shipped example environments (config/) once per test file. */
+/**
+ * The stacks of the shipped example environments (config/). They are synthesized once per jest
+ * run by test/support/global-setup.ts and shared with every test file through a temporary
+ * directory; a file run on its own without that setup synthesizes them itself.
+ */
+import * as fs from "fs";
 import * as path from "path";
-import { Testing } from "cdktf";
-import { addEnvironmentStacks } from "../../stacks/app";
 import { loadEnvironments } from "../../spec/load";
 import { EnvironmentSpec } from "../../spec/schema";
 import { Synthesized, wrap } from "./synth";
 
 export const EXAMPLE_CONFIG_DIR = path.join(__dirname, "..", "..", "config");
+export const EXAMPLE_STACKS_DIR_VARIABLE = "EXAMPLE_STACKS_DIR";
 
 export function exampleEnvironments(): EnvironmentSpec[] {
   return loadEnvironments(EXAMPLE_CONFIG_DIR);
 }
 
 /** Synthesized JSON of every example stack, keyed by stack id (e.g. "aws-prod"). */
-export function synthExampleStacks(environments = exampleEnvironments()): Record<string, Synthesized> {
+export function synthExampleStacks(): Record<string, Synthesized> {
+  const shared = process.env[EXAMPLE_STACKS_DIR_VARIABLE];
+  const json =
+    shared && fs.existsSync(shared)
+      ? Object.fromEntries(
+          fs
+            .readdirSync(shared)
+            .sort()
+            .map((file) => [file.replace(/\.json$/, ""), JSON.parse(fs.readFileSync(path.join(shared, file), "utf8"))]),
+        )
+      : synthesizeExampleStacks();
+  return Object.fromEntries(Object.entries(json).map(([id, stack]) => [id, wrap(stack)]));
+}
+
+/** Synthesizes the example stacks in this process (in the order the app adds them). */
+export function synthesizeExampleStacks(): Record<string, any> {
+  // Loaded lazily: a test file that reads the shared JSON never pays for cdktf and the providers.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { Testing } = require("cdktf") as typeof import("cdktf");
+  const { addEnvironmentStacks } = require("../../stacks/app") as typeof import("../../stacks/app");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const app = Testing.app();
-  const ids = addEnvironmentStacks(app, environments);
-  return Object.fromEntries(
-    ids.map((id) => [id, wrap(JSON.parse(Testing.synth(app.node.findChild(id) as any)))]),
-  );
+  const ids = addEnvironmentStacks(app, exampleEnvironments());
+  return Object.fromEntries(ids.map((id) => [id, JSON.parse(Testing.synth(app.node.findChild(id) as any))]));
 }
