@@ -67,3 +67,23 @@ test("synthesis replaces only generated files: Terraform's working files in cdkt
   expect(fs.readdirSync(path.dirname(outdir)).filter((entry) => entry.startsWith(`${path.basename(outdir)}.staging-`))).toEqual([]);
   fs.rmSync(outdir, { recursive: true });
 });
+
+test("a failed synthesis leaves an existing output directory exactly as it was", () => {
+  const { outdir } = synth(path.join(ROOT, "config"));
+  const stackFile = path.join(outdir, "stacks", "aws-prod", "cdk.tf.json");
+  const before = fs.readFileSync(stackFile, "utf8");
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-config-"));
+  fs.writeFileSync(
+    path.join(configDir, "prod.yaml"),
+    fs.readFileSync(path.join(ROOT, "config", "prod.yaml"), "utf8").replace("port: 8888", "port: 0"),
+  );
+  const failed = spawnSync("sh", ["-c", APP_COMMAND], {
+    cwd: ROOT,
+    env: { ...process.env, INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: outdir },
+    encoding: "utf8",
+  });
+  expect(failed.status).toBe(1);
+  expect(fs.readFileSync(stackFile, "utf8")).toBe(before);
+  expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["aws-dev", "aws-prod", "gcp-dev", "gcp-prod"]);
+  fs.rmSync(outdir, { recursive: true });
+});
