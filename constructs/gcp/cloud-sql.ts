@@ -5,6 +5,7 @@
  */
 import { ITerraformDependable, TerraformProvider, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
+import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
@@ -30,7 +31,6 @@ const MAX_RETAINED_BACKUPS = 365;
 const MAX_TRANSACTION_LOG_RETENTION_DAYS = 7;
 /** Cloud SQL allows 98 characters; 63 keeps the name usable as a DNS label and in derived names. */
 const MAX_NAME_LENGTH = 63;
-const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_USER_NAME_LENGTH: Record<CloudSqlEngine, number> = { mysql: 32, postgres: 63 };
 /** Built-in accounts: the application user must not collide with them (Cloud SQL also uses "cloudsql…" names). */
 const RESERVED_USER_NAMES: Record<CloudSqlEngine, readonly string[]> = { mysql: ["root"], postgres: ["postgres"] };

@@ -6,6 +6,7 @@ import { DnsManagedZone } from "@cdktf/provider-google/lib/dns-managed-zone";
 import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 import { dnsNameProblem, normalizeDnsName } from "../../lib/dns-name";
 import { isIPv4 } from "net";
 
@@ -49,7 +50,6 @@ export interface CloudDnsZoneProps {
   readonly labels?: Record<string, string>;
 }
 
-const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_ZONE_NAME_LENGTH = 63;
 const ZONE_NAME_SUFFIX = "-zone";
 const RECORD_TTL_SECONDS = 300;

@@ -5,6 +5,7 @@
  */
 import { ComputeHealthCheck } from "@cdktf/provider-google/lib/compute-health-check";
 import { Construct } from "constructs";
+import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 
 export interface GcpHealthCheckProps {
   /**
@@ -51,7 +52,6 @@ export const GCP_HEALTH_CHECK_DEFAULTS = {
   logging: false,
 } as const;
 
-const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const GCP_NAME_MAX = 63;
 const REQUEST_PATH_MAX = 1024;
 

@@ -8,6 +8,7 @@
 import { createHash } from "crypto";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 import { ComputeInstanceTemplate } from "@cdktf/provider-google/lib/compute-instance-template";
 import { ComputeRegionAutoscaler } from "@cdktf/provider-google/lib/compute-region-autoscaler";
 import { ComputeRegionInstanceGroupManager } from "@cdktf/provider-google/lib/compute-region-instance-group-manager";
@@ -32,7 +33,6 @@ export const INSTANCE_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"
 
 /** The template is named `<name>-<suffix>` through name_prefix, which Terraform caps at 54 characters. */
 const MAX_NAME_LENGTH = 53;
-const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
 const MACHINE_TYPE = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;

@@ -9,6 +9,7 @@
 import { createHash } from "crypto";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 import { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
@@ -78,7 +79,6 @@ export interface GcpLoadBalancerProps {
 const MAX_GCP_NAME = 63;
 /** The longest suffixes appended to `name`: "-cert-<8 hex>" and "-http-redirect" (14 characters). */
 const MAX_NAME = MAX_GCP_NAME - "-http-redirect".length;
-const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Domains one Google-managed certificate may list. */
 const MAX_CERTIFICATE_DOMAINS = 100;

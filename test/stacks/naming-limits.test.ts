@@ -7,11 +7,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { parse, stringify } from "yaml";
+import { GCP_RESOURCE_NAME } from "../../lib/naming";
 import { addEnvironmentStacks } from "../../stacks/app";
 import { parseEnvironment } from "../../spec/load";
 import { EXAMPLE_CONFIG_DIR } from "../support/example-stacks";
-
-const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Every resource name (`name`, `name_prefix`, `account_id`, `secret_id`), DNS records and SQL users aside. */
 function names(json: any): string[] {
@@ -41,7 +40,7 @@ test("the longest project, environment and service names still give valid GCP na
   expect(all.length).toBeGreaterThan(20);
   for (const name of all) {
     expect(name.length).toBeLessThanOrEqual(63);
-    expect(name.replace(/-$/, "")).toMatch(GCP_NAME); // name_prefix values end with "-" by design
+    expect(name.replace(/-$/, "")).toMatch(GCP_RESOURCE_NAME); // name_prefix values end with "-" by design
   }
   expect(Math.max(...all.map((name) => name.length))).toBeGreaterThan(45); // the limits were really exercised
 });
