@@ -141,11 +141,11 @@ function checkGcp(gcp: GcpSpec, report: Report): void {
   checkZones("gcp.zones", gcp.zones, gcp.region, new RegExp(`^${gcp.region}-[a-z]$`), `${gcp.region}-b`, report);
   const subnet = checkNetworkCidr("gcp.network.subnetCidr", gcp.network.subnetCidr, report);
   const field = "gcp.network.privateServiceAccessCidr";
-  const reserved = parseIpv4Cidr(gcp.network.privateServiceAccessCidr);
-  if ("error" in reserved) return report(field, reserved.error);
-  if (!isRfc1918(reserved)) report(field, `${reserved.text} is not a private range (use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, RFC 1918)`);
-  if (reserved.prefix < 16 || reserved.prefix > 24) report(field, `${reserved.text}: the private service access range must be between /16 and /24`);
-  if (subnet && overlaps(subnet, reserved)) report(field, `${reserved.text} overlaps gcp.network.subnetCidr (${subnet.text})`);
+  const reserved = checkNetworkCidr(field, gcp.network.privateServiceAccessCidr, report, {
+    largestPrefix: 24,
+    what: "the private service access range",
+  });
+  if (subnet && reserved && overlaps(subnet, reserved)) report(field, `${reserved.text} overlaps gcp.network.subnetCidr (${subnet.text})`);
 }
 
 function checkZones(field: string, zones: string[], region: string, pattern: RegExp, example: string, report: Report): void {
@@ -157,8 +157,13 @@ function checkZones(field: string, zones: string[], region: string, pattern: Reg
   });
 }
 
-/** A VPC/network CIDR: valid, private (RFC 1918) and between /16 and /28. */
-export function checkNetworkCidr(field: string, text: string, report: Report): Ipv4Block | undefined {
+/** A network CIDR: valid, private (RFC 1918) and between /16 and /28 (or the given smallest size). */
+export function checkNetworkCidr(
+  field: string,
+  text: string,
+  report: Report,
+  { largestPrefix = 28, what = "the network mask" }: { largestPrefix?: number; what?: string } = {},
+): Ipv4Block | undefined {
   const block = parseIpv4Cidr(text);
   if ("error" in block) {
     report(field, block.error);
@@ -167,8 +172,8 @@ export function checkNetworkCidr(field: string, text: string, report: Report): I
   if (!isRfc1918(block)) {
     report(field, `${text} is not a private range (use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, RFC 1918)`);
   }
-  if (block.prefix < 16 || block.prefix > 28) {
-    report(field, `${text}: the network mask must be between /16 and /28`);
+  if (block.prefix < 16 || block.prefix > largestPrefix) {
+    report(field, `${text}: ${what} must be between /16 and /${largestPrefix}`);
   }
   return block;
 }
