@@ -30,3 +30,12 @@ export function dnsNameProblem(name: string, allowWildcard = false): string | un
 export function normalizeDnsName(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, "");
 }
+
+/**
+ * A Terraform expression for a zone's `name_servers` without trailing dots: paste-ready for a
+ * registrar whatever the DNS service returns (Cloud DNS adds the dot, Route 53 does not). A plain
+ * `for` keeps the service's order (TerraformIterator.fromList would wrap the list in toset).
+ */
+export function nameServersWithoutTrailingDots(zoneFqn: string): string {
+  return `\${[for ns in ${zoneFqn}.name_servers : trimsuffix(ns, ".")]}`;
+}

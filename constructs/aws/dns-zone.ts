@@ -6,7 +6,7 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { dnsNameProblem, normalizeDnsName } from "../../lib/dns-name";
+import { dnsNameProblem, nameServersWithoutTrailingDots, normalizeDnsName } from "../../lib/dns-name";
 
 export interface DnsZoneProps {
   /**
@@ -92,8 +92,7 @@ export class DnsZone extends Construct {
     this.zoneId = zone.zoneId;
     // Route 53 answers without the trailing dot today; trimming anyway keeps the output
     // registrar-ready if the source ever changes (imported zones, other tooling).
-    // A plain `for` keeps Route 53's order (TerraformIterator.fromList would wrap it in toset).
-    this.nameServers = Token.asList(`\${[for ns in ${zone.fqn}.name_servers : trimsuffix(ns, ".")]}`);
+    this.nameServers = Token.asList(nameServersWithoutTrailingDots(zone.fqn));
   }
 
   /**

@@ -7,7 +7,7 @@ import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
-import { dnsNameProblem, normalizeDnsName } from "../../lib/dns-name";
+import { dnsNameProblem, nameServersWithoutTrailingDots, normalizeDnsName } from "../../lib/dns-name";
 import { isIPv4 } from "net";
 
 export interface CloudDnsZoneProps {
@@ -119,8 +119,7 @@ export class CloudDnsZone extends Construct {
     });
     this.zoneName = zone.name;
     // Cloud DNS returns fully qualified names ("ns-cloud-a1.googledomains.com."); registrars want them without the dot.
-    // A plain `for` keeps Cloud DNS's order (TerraformIterator.fromList would wrap it in toset).
-    this.nameServers = Token.asList(`\${[for ns in ${zone.fqn}.name_servers : trimsuffix(ns, ".")]}`);
+    this.nameServers = Token.asList(nameServersWithoutTrailingDots(zone.fqn));
   }
 
   /** Points `hostname` (the apex or any name inside the zone) at an IPv4 address, with a 300 s TTL. */
