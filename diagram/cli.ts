@@ -11,7 +11,8 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { App, TerraformStack, Testing } from "cdktf";
-import { ConfigError, loadEnvironments } from "../spec/load";
+import { ConfigError } from "../lib/errors";
+import { loadEnvironments } from "../environment/load";
 import { addEnvironmentStacks } from "../stacks/app";
 import { embedInReadme, GENERATED_NOTE, readmeSection, renderDiagrams } from "./mermaid";
 

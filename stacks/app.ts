@@ -8,8 +8,9 @@ import * as path from "path";
 import { App } from "cdktf";
 import { Construct } from "constructs";
 import { formatPolicyReport } from "../policy/report";
-import { ConfigError, loadEnvironments } from "../spec/load";
-import { CLOUDS, Cloud, EnvironmentSpec } from "../spec/schema";
+import { ConfigError, PropsError } from "../lib/errors";
+import { loadEnvironments } from "../environment/load";
+import { CLOUDS, Cloud, EnvironmentSpec } from "../environment/schema";
 import { AwsWebStack } from "./aws-stack";
 import { GcpWebStack } from "./gcp-stack";
 
@@ -34,8 +35,9 @@ export function addEnvironmentStacks(app: App, environments: EnvironmentSpec[]):
       try {
         STACKS_BY_CLOUD[cloud](app, id, environment);
       } catch (error) {
-        // Construct validation failures become config errors that name the file.
-        throw new ConfigError([`${environment.file}: ${(error as Error).message}`]);
+        // Props a construct refuses came from this file. Anything else is a bug: let it through.
+        if (error instanceof PropsError) throw new ConfigError([`${environment.file}: ${error.message}`]);
+        throw error;
       }
       ids.push(id);
     }
@@ -111,11 +113,20 @@ export function main(configDir: string, outdir = process.env.CDKTF_OUTDIR ?? "cd
     publish(staging, outdir);
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
-    const unexpected = error as Error;
-    const lines = error instanceof ConfigError ? error.lines : [process.env.INFRA_DEBUG ? String(unexpected.stack) : unexpected.message];
-    process.stderr.write(`${lines.join("\n")}\n${lines.length} problem(s); nothing was synthesized.\n`);
+    process.stderr.write(describeFailure(error));
     process.exitCode = 1;
   } finally {
     Error.prepareStackTrace = prepareStackTrace;
   }
+}
+
+/**
+ * What the user sees when synthesis fails: config problems one per line; anything else is a bug
+ * in this project, said plainly (its stack only with INFRA_DEBUG, which also keeps stacks formatted).
+ */
+export function describeFailure(error: unknown): string {
+  if (error instanceof ConfigError) return `${error.lines.join("\n")}\n${error.lines.length} problem(s); nothing was synthesized.\n`;
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = process.env.INFRA_DEBUG && error instanceof Error ? `\n${error.stack}` : " (set INFRA_DEBUG=1 for the stack trace)";
+  return `internal error, please report: ${message.split("\n")[0]}${detail}\nnothing was synthesized.\n`;
 }

@@ -14,7 +14,7 @@ import { InstanceGroup } from "../constructs/aws/instance-group";
 import { LoadBalancer } from "../constructs/aws/load-balancer";
 import { Network } from "../constructs/aws/network";
 import { resourcePrefix } from "../lib/naming";
-import { AwsSpec, EnvironmentSpec, Size } from "../spec/schema";
+import { AwsSpec, EnvironmentSpec, Size } from "../environment/schema";
 import { attachPolicy, certificateDomains, isProduction, localStateBackend, serviceUrls, stackTags } from "./common";
 
 /** Cloud-neutral sizes → EC2 instance types, unless the aws section overrides them. */

@@ -1,7 +1,7 @@
 /** Composition rules shared by the per-cloud stacks (derived from the spec, cloud-neutral). */
 import { Aspects, LocalBackend, TerraformStack } from "cdktf";
 import { PolicyAspect } from "../policy/policy-aspect";
-import { Cloud, EnvironmentSpec } from "../spec/schema";
+import { Cloud, EnvironmentSpec } from "../environment/schema";
 
 export function isProduction(environment: EnvironmentSpec): boolean {
   return environment.stage === "production";

@@ -15,7 +15,7 @@ import { GcpInstanceGroup } from "../constructs/gcp/instance-group";
 import { GcpLoadBalancer, LocalityPolicy } from "../constructs/gcp/load-balancer";
 import { GcpNetwork } from "../constructs/gcp/network";
 import { resourcePrefix, serviceResourceName } from "../lib/naming";
-import { EnvironmentSpec, GcpSpec, Size } from "../spec/schema";
+import { EnvironmentSpec, GcpSpec, Size } from "../environment/schema";
 import { attachPolicy, isProduction, localStateBackend, serviceUrls, stackTags } from "./common";
 
 /** Cloud-neutral sizes → Compute Engine machine types, unless the gcp section overrides them. */

@@ -9,6 +9,7 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { dnsNameProblem, normalizeDnsName } from "../../lib/dns-name";
+import { PropsError } from "../../lib/errors";
 
 export interface CertificateProps {
   /**
@@ -49,7 +50,7 @@ export class Certificate extends Construct {
 
   constructor(scope: Construct, id: string, props: CertificateProps) {
     super(scope, id);
-    const problem = (prop: string, what: string): Error => new Error(`Certificate '${id}': ${prop}: ${what}`);
+    const problem = (prop: string, what: string): Error => new PropsError("Certificate", id, prop, what);
 
     const primary = normalizeDnsName(props.domainName);
     const primaryProblem = dnsNameProblem(primary, true);

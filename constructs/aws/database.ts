@@ -12,6 +12,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { PropsError } from "../../lib/errors";
 
 export type DatabaseEngine = "mysql" | "postgres";
 
@@ -291,7 +292,7 @@ export function parameterGroupFamily(engine: DatabaseEngine, engineVersion: stri
 
 function validate(id: string, props: DatabaseProps): { traits: EngineTraits; family: string } {
   const fail = (prop: string, problem: string, allowed: string): never => {
-    throw new Error(`Database '${id}': ${prop}: ${problem} (${allowed})`);
+    throw new PropsError("Database", id, prop, problem, allowed);
   };
   const isInteger = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value);
   const supported = (Object.keys(ENGINES) as DatabaseEngine[])

@@ -7,6 +7,7 @@ import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { dnsNameProblem, nameServersWithoutTrailingDots, normalizeDnsName } from "../../lib/dns-name";
+import { PropsError } from "../../lib/errors";
 
 export interface DnsZoneProps {
   /**
@@ -62,7 +63,7 @@ export class DnsZone extends Construct {
 
   constructor(scope: Construct, id: string, props: DnsZoneProps) {
     super(scope, id);
-    const problem = (prop: string, what: string): Error => new Error(`DnsZone '${id}': ${prop}: ${what}`);
+    const problem = (prop: string, what: string): Error => new PropsError("DnsZone", id, prop, what);
 
     this.domainName = normalizeDnsName(props.domainName);
     const nameProblem = dnsNameProblem(this.domainName);
@@ -101,7 +102,7 @@ export class DnsZone extends Construct {
    */
   addAliasRecord(hostname: string, target: AliasTarget): Route53Record {
     const name = normalizeDnsName(hostname);
-    const problem = (what: string): Error => new Error(`DnsZone '${this.node.id}': addAliasRecord: ${what}`);
+    const problem = (what: string): Error => new PropsError("DnsZone", this.node.id, "addAliasRecord", what);
     if (name !== this.domainName && !name.endsWith(`.${this.domainName}`)) {
       throw problem(`"${hostname}" is not inside the zone (${this.domainName} or a name ending in .${this.domainName})`);
     }

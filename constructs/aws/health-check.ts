@@ -4,6 +4,7 @@
  * would reject only at apply time.
  */
 import { LbTargetGroupHealthCheck } from "@cdktf/provider-aws/lib/lb-target-group";
+import { PropsError } from "../../lib/errors";
 
 /** How the load balancer decides that one instance of a service is healthy. */
 export interface HealthCheckSettings {
@@ -58,7 +59,7 @@ export const HEALTH_CHECK_DEFAULTS = {
 } as const;
 
 function fail(field: string, problem: string): never {
-  throw new Error(`health check: ${field}: ${problem}`);
+  throw new PropsError("TargetGroupHealthCheck", "health check", field, problem);
 }
 
 function integerIn(field: string, value: number, min: number, max: number): number {

@@ -16,6 +16,7 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { PropsError } from "../../lib/errors";
 
 /** Amazon Linux 2023, resolved by EC2 at launch time (no data source, no API call at plan time). */
 export const DEFAULT_X86_64_IMAGE_ID = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -293,7 +294,7 @@ export function isGravitonInstanceType(instanceType: string): boolean {
 
 function validate(id: string, props: InstanceGroupProps): void {
   const fail = (prop: string, problem: string, allowed: string): never => {
-    throw new Error(`InstanceGroup '${id}': ${prop}: ${problem} (${allowed})`);
+    throw new PropsError("InstanceGroup", id, prop, problem, allowed);
   };
   const isInteger = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value);
 

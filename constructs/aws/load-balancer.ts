@@ -15,6 +15,7 @@ import { Construct } from "constructs";
 import { awsTargetGroupName } from "../../lib/naming";
 import { parseIpv4Cidr } from "../../lib/cidr";
 import { HealthCheckSettings, targetGroupHealthCheck } from "./health-check";
+import { PropsError } from "../../lib/errors";
 
 /** How the load balancer spreads requests over the healthy targets of a service. */
 export type LoadBalancingAlgorithm = "round-robin" | "least-outstanding-requests";
@@ -162,7 +163,7 @@ export class LoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
-    const problem = (prop: string, what: string): Error => new Error(`LoadBalancer '${id}': ${prop}: ${what}`);
+    const problem = (prop: string, what: string): Error => new PropsError("LoadBalancer", id, prop, what);
 
     const nameProblem = elbNameProblem(props.name);
     if (nameProblem) throw problem("name", nameProblem);
@@ -247,7 +248,8 @@ export class LoadBalancer extends Construct {
       try {
         healthCheck = targetGroupHealthCheck(service.healthCheck);
       } catch (error) {
-        throw problem(`${at}.healthCheck`, (error as Error).message);
+        if (!(error instanceof PropsError)) throw error;
+        throw problem(`${at}.healthCheck`, `health check: ${error.prop}: ${error.problem}`);
       }
       return { ...service, targetGroupName, hostnames, healthCheck, deregistrationDelay };
     });

@@ -19,6 +19,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Construct } from "constructs";
 import { contains, Ipv4Block, overlaps, parseIpv4Cidr } from "../../lib/cidr";
 import { carvedSubnet, SubnetTier } from "../../lib/subnet-layout";
+import { PropsError } from "../../lib/errors";
 
 /**
  * How the private subnets reach the internet.
@@ -131,7 +132,7 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const fail = (prop: string, message: string): never => {
-      throw new Error(`Network '${id}': ${prop}: ${message}`);
+      throw new PropsError("Network", id, prop, message);
     };
 
     validateName(props.name, fail);

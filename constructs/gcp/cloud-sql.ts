@@ -15,6 +15,7 @@ import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { DatabaseEngineName, describeSupportedVersions, supportedMajorVersion } from "../../lib/database-versions";
+import { PropsError } from "../../lib/errors";
 
 export type CloudSqlEngine = DatabaseEngineName;
 
@@ -315,7 +316,7 @@ function ensureRandomProvider(scope: Construct): void {
 
 function validate(id: string, props: CloudSqlDatabaseProps): { databaseVersion: string; edition: string } {
   const fail = (prop: string, problem: string, allowed: string): never => {
-    throw new Error(`CloudSqlDatabase '${id}': ${prop}: ${problem} (${allowed})`);
+    throw new PropsError("CloudSqlDatabase", id, prop, problem, allowed);
   };
   const isInteger = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value);
   const known = (value: unknown): boolean => typeof value === "string" && !Token.isUnresolved(value);

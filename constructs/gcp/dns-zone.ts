@@ -9,6 +9,7 @@ import { Construct } from "constructs";
 import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 import { dnsNameProblem, nameServersWithoutTrailingDots, normalizeDnsName } from "../../lib/dns-name";
 import { isIPv4 } from "net";
+import { PropsError } from "../../lib/errors";
 
 export interface CloudDnsZoneProps {
   /**
@@ -71,7 +72,7 @@ export class CloudDnsZone extends Construct {
   constructor(scope: Construct, id: string, props: CloudDnsZoneProps) {
     super(scope, id);
     const fail = (prop: string, problem: string, allowed: string): never => {
-      throw new Error(`CloudDnsZone '${id}': ${prop}: ${problem} (${allowed})`);
+      throw new PropsError("CloudDnsZone", id, prop, problem, allowed);
     };
 
     const maxNameLength = MAX_ZONE_NAME_LENGTH - ZONE_NAME_SUFFIX.length;
@@ -125,7 +126,7 @@ export class CloudDnsZone extends Construct {
   /** Points `hostname` (the apex or any name inside the zone) at an IPv4 address, with a 300 s TTL. */
   addARecord(hostname: string, ipAddress: string): DnsRecordSet {
     const fail = (problem: string, allowed: string): never => {
-      throw new Error(`CloudDnsZone '${this.node.id}': addARecord: ${problem} (${allowed})`);
+      throw new PropsError("CloudDnsZone", this.node.id, "addARecord", problem, allowed);
     };
     const name = normalizeDnsName(typeof hostname === "string" ? hostname : "");
     if (name !== this.domainName && !name.endsWith(`.${this.domainName}`)) {

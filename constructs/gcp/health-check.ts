@@ -6,6 +6,7 @@
 import { ComputeHealthCheck } from "@cdktf/provider-google/lib/compute-health-check";
 import { Construct } from "constructs";
 import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
+import { PropsError } from "../../lib/errors";
 
 export interface GcpHealthCheckProps {
   /**
@@ -64,7 +65,7 @@ export class GcpHealthCheck extends Construct {
   constructor(scope: Construct, id: string, props: GcpHealthCheckProps) {
     super(scope, id);
     const fail = (prop: string, message: string): never => {
-      throw new Error(`GcpHealthCheck '${id}': ${prop}: ${message}`);
+      throw new PropsError("GcpHealthCheck", id, prop, message);
     };
     const integerIn = (prop: string, value: number, min: number, max: number): number => {
       if (!Number.isInteger(value) || value < min || value > max) {

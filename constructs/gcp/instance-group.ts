@@ -14,6 +14,7 @@ import { ComputeRegionAutoscaler } from "@cdktf/provider-google/lib/compute-regi
 import { ComputeRegionInstanceGroupManager } from "@cdktf/provider-google/lib/compute-region-instance-group-manager";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { PropsError } from "../../lib/errors";
 
 /** Debian 12 image family from Google's public image project (resolved by Compute Engine, no data source). */
 export const DEFAULT_GCP_IMAGE = "debian-cloud/debian-12";
@@ -246,7 +247,7 @@ export function serviceAccountId(name: string): string {
 
 function validate(id: string, props: GcpInstanceGroupProps): void {
   const fail = (prop: string, problem: string, allowed: string): never => {
-    throw new Error(`GcpInstanceGroup '${id}': ${prop}: ${problem} (${allowed})`);
+    throw new PropsError("GcpInstanceGroup", id, prop, problem, allowed);
   };
   const isInteger = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value);
   const literal = (value: unknown): value is string => typeof value === "string" && !Token.isUnresolved(value);

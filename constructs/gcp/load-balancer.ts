@@ -18,6 +18,7 @@ import { ComputeSslPolicy } from "@cdktf/provider-google/lib/compute-ssl-policy"
 import { ComputeTargetHttpProxy } from "@cdktf/provider-google/lib/compute-target-http-proxy";
 import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
 import { ComputeUrlMap } from "@cdktf/provider-google/lib/compute-url-map";
+import { PropsError } from "../../lib/errors";
 
 /** How a backend service spreads requests over the instances of its group. */
 export type LocalityPolicy = "ROUND_ROBIN" | "LEAST_REQUEST";
@@ -231,7 +232,7 @@ interface ValidService extends GcpLoadBalancedService {
 
 function validate(id: string, props: GcpLoadBalancerProps): { services: ValidService[]; domains: string[] } {
   const fail = (prop: string, problem: string, allowed: string): never => {
-    throw new Error(`GcpLoadBalancer '${id}': ${prop}: ${problem} (${allowed})`);
+    throw new PropsError("GcpLoadBalancer", id, prop, problem, allowed);
   };
   const isIntegerIn = (value: unknown, min: number, max: number): boolean =>
     typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;

@@ -14,6 +14,7 @@ import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-
 import { Construct } from "constructs";
 import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 import { Ipv4Block, overlaps, parseIpv4Cidr } from "../../lib/cidr";
+import { PropsError } from "../../lib/errors";
 
 export interface GcpNetworkProps {
   /**
@@ -98,7 +99,7 @@ export class GcpNetwork extends Construct {
   constructor(scope: Construct, id: string, props: GcpNetworkProps) {
     super(scope, id);
     this.fail = (prop: string, message: string): never => {
-      throw new Error(`GcpNetwork '${id}': ${prop}: ${message}`);
+      throw new PropsError("GcpNetwork", id, prop, message);
     };
     const fail = this.fail;
 

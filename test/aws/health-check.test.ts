@@ -35,22 +35,22 @@ describe("targetGroupHealthCheck", () => {
   });
 
   test.each([
-    [{ path: "healthz" }, 'health check: path: "healthz" must start with "/" (e.g. "/healthz")'],
-    [{ path: "/" + "a".repeat(1024) }, "health check: path: is 1025 characters long (at most 1024)"],
-    [{ path: "/", port: 0 }, "health check: port: 0 is out of range (an integer from 1 to 65535)"],
-    [{ path: "/", port: 8080.5 }, "health check: port: 8080.5 is out of range (an integer from 1 to 65535)"],
-    [{ path: "/", intervalSeconds: 4 }, "health check: intervalSeconds: 4 is out of range (an integer from 5 to 300)"],
-    [{ path: "/", intervalSeconds: 301 }, "health check: intervalSeconds: 301 is out of range (an integer from 5 to 300)"],
-    [{ path: "/", timeoutSeconds: 1 }, "health check: timeoutSeconds: 1 is out of range (an integer from 2 to 120)"],
-    [{ path: "/", intervalSeconds: 200, timeoutSeconds: 121 }, "health check: timeoutSeconds: 121 is out of range (an integer from 2 to 120)"],
-    [{ path: "/", intervalSeconds: 10, timeoutSeconds: 10 }, "health check: timeoutSeconds: 10 must be less than intervalSeconds (10)"],
-    [{ path: "/", healthyThreshold: 1 }, "health check: healthyThreshold: 1 is out of range (an integer from 2 to 10)"],
-    [{ path: "/", unhealthyThreshold: 11 }, "health check: unhealthyThreshold: 11 is out of range (an integer from 2 to 10)"],
-    [{ path: "/", matcher: "ok" }, 'health check: matcher: "ok" is not a status code list (e.g. "200", "200,204" or "200-399")'],
-    [{ path: "/", matcher: "200-" }, 'health check: matcher: "200-" is not a status code list'],
-    [{ path: "/", matcher: "200,500" }, 'health check: matcher: "500" is not a valid code or range (codes 200..499, low before high)'],
-    [{ path: "/", matcher: "399-200" }, 'health check: matcher: "399-200" is not a valid code or range'],
-    [{ path: "/", matcher: "100-299" }, 'health check: matcher: "100-299" is not a valid code or range'],
+    [{ path: "healthz" }, `health check': path: "healthz" must start with "/" (e.g. "/healthz")`],
+    [{ path: "/" + "a".repeat(1024) }, `health check': path: is 1025 characters long (at most 1024)`],
+    [{ path: "/", port: 0 }, `health check': port: 0 is out of range (an integer from 1 to 65535)`],
+    [{ path: "/", port: 8080.5 }, `health check': port: 8080.5 is out of range (an integer from 1 to 65535)`],
+    [{ path: "/", intervalSeconds: 4 }, `health check': intervalSeconds: 4 is out of range (an integer from 5 to 300)`],
+    [{ path: "/", intervalSeconds: 301 }, `health check': intervalSeconds: 301 is out of range (an integer from 5 to 300)`],
+    [{ path: "/", timeoutSeconds: 1 }, `health check': timeoutSeconds: 1 is out of range (an integer from 2 to 120)`],
+    [{ path: "/", intervalSeconds: 200, timeoutSeconds: 121 }, `health check': timeoutSeconds: 121 is out of range (an integer from 2 to 120)`],
+    [{ path: "/", intervalSeconds: 10, timeoutSeconds: 10 }, `health check': timeoutSeconds: 10 must be less than intervalSeconds (10)`],
+    [{ path: "/", healthyThreshold: 1 }, `health check': healthyThreshold: 1 is out of range (an integer from 2 to 10)`],
+    [{ path: "/", unhealthyThreshold: 11 }, `health check': unhealthyThreshold: 11 is out of range (an integer from 2 to 10)`],
+    [{ path: "/", matcher: "ok" }, `health check': matcher: "ok" is not a status code list (e.g. "200", "200,204" or "200-399")`],
+    [{ path: "/", matcher: "200-" }, `health check': matcher: "200-" is not a status code list`],
+    [{ path: "/", matcher: "200,500" }, `health check': matcher: "500" is not a valid code or range (codes 200..499, low before high)`],
+    [{ path: "/", matcher: "399-200" }, `health check': matcher: "399-200" is not a valid code or range`],
+    [{ path: "/", matcher: "100-299" }, `health check': matcher: "100-299" is not a valid code or range`],
   ])("rejects %j", (settings, message) => {
     expect(() => targetGroupHealthCheck(settings)).toThrow(message);
   });

@@ -5,7 +5,8 @@ import * as os from "os";
 import * as path from "path";
 import { embedInReadme, renderDiagrams, runDiagramCli } from "../../diagram/cli";
 import { GENERATED_NOTE, readmeSection, README_END, README_START, stackDiagram } from "../../diagram/mermaid";
-import { ConfigError, loadEnvironments } from "../../spec/load";
+import { ConfigError } from "../../lib/errors";
+import { loadEnvironments } from "../../environment/load";
 import { EXAMPLE_CONFIG_DIR, synthExampleStacks } from "../support/example-stacks";
 
 const ROOT = path.join(__dirname, "..", "..");

@@ -10,7 +10,7 @@ import { PolicyRule } from "../../policy/types";
 import { formatPolicyReport } from "../../policy/report";
 import { addEnvironmentStacks, stackId } from "../../stacks/app";
 import { isProduction } from "../../stacks/common";
-import { Cloud, EnvironmentSpec } from "../../spec/schema";
+import { Cloud, EnvironmentSpec } from "../../environment/schema";
 import { exampleEnvironments } from "../support/example-stacks";
 
 const ACCEPTED_FINDINGS: { stack: string; rule: string; resource: string; why: string }[] = [];

@@ -1,7 +1,7 @@
 /** The AWS stacks of the example environments: composition and wiring. */
 import { Testing } from "cdktf";
 import { addEnvironmentStacks } from "../../stacks/app";
-import { EnvironmentSpec } from "../../spec/schema";
+import { EnvironmentSpec } from "../../environment/schema";
 import { exampleEnvironments, synthExampleStacks } from "../support/example-stacks";
 import { Synthesized, idOf, ref, wrap } from "../support/synth";
 

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { addEnvironmentStacks } from "../../stacks/app";
-import { parseEnvironment } from "../../spec/load";
+import { parseEnvironment } from "../../environment/load";
 import { EXAMPLE_CONFIG_DIR } from "../support/example-stacks";
 
 /** Synthesizes the prod example after `mutate` edits it; returns the stack JSONs by id. */

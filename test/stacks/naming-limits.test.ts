@@ -9,7 +9,7 @@ import { Testing } from "cdktf";
 import { parse, stringify } from "yaml";
 import { GCP_RESOURCE_NAME } from "../../lib/naming";
 import { addEnvironmentStacks } from "../../stacks/app";
-import { parseEnvironment } from "../../spec/load";
+import { parseEnvironment } from "../../environment/load";
 import { EXAMPLE_CONFIG_DIR } from "../support/example-stacks";
 
 /** Every resource name (`name`, `name_prefix`, `account_id`, `secret_id`), DNS records and SQL users aside. */

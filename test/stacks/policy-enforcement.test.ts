@@ -2,8 +2,8 @@
 import { Testing } from "cdktf";
 import { AwsWebStack } from "../../stacks/aws-stack";
 import { addEnvironmentStacks, enforcePolicy } from "../../stacks/app";
-import { ConfigError } from "../../spec/load";
-import { EnvironmentSpec } from "../../spec/schema";
+import { ConfigError } from "../../lib/errors";
+import { EnvironmentSpec } from "../../environment/schema";
 import { exampleEnvironments } from "../support/example-stacks";
 
 /** Builds the example app, lets `tamper` break a stack, synthesizes, and runs the enforcement. */

@@ -5,8 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { loadEnvironments } from "../../spec/load";
-import { EnvironmentSpec } from "../../spec/schema";
+import { loadEnvironments } from "../../environment/load";
+import { EnvironmentSpec } from "../../environment/schema";
 import { Synthesized, wrap } from "./synth";
 
 export const EXAMPLE_CONFIG_DIR = path.join(__dirname, "..", "..", "config");

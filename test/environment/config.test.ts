@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { ConfigError, loadEnvironments, parseEnvironment } from "../../spec/load";
+import { ConfigError } from "../../lib/errors";
+import { loadEnvironments, parseEnvironment } from "../../environment/load";
 
 const CONFIG_DIR = path.join(__dirname, "..", "..", "config");
 const prodText = fs.readFileSync(path.join(CONFIG_DIR, "prod.yaml"), "utf8");

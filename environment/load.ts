@@ -7,15 +7,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { ConfigError } from "../lib/errors";
 import { EnvironmentSpec, environmentSchema } from "./schema";
 import { Problem, validateEnvironment } from "./validate";
-
-export class ConfigError extends Error {
-  constructor(readonly lines: string[]) {
-    super(lines.join("\n"));
-    this.name = "ConfigError";
-  }
-}
 
 const ENVIRONMENT_FILE = /\.ya?ml$/;
 
