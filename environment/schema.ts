@@ -7,6 +7,9 @@
  * fields (subnets inside the VPC, hostnames inside the domain, …) live in `validate.ts`.
  */
 import { z } from "zod";
+import { ALB_IDLE_TIMEOUT_SECONDS, RDS_STORAGE_GB, TARGET_GROUP_HEALTH_CHECK } from "../constructs/aws/limits";
+import { CLOUD_SQL_DISK_GB, GCP_HEALTH_CHECK } from "../constructs/gcp/limits";
+import { IntegerRange, intersect } from "../lib/range";
 
 const hostnamePattern = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const hostname = z
@@ -26,13 +29,19 @@ export const SIZES = ["small", "medium", "large"] as const;
 export type Size = (typeof SIZES)[number];
 const sizeMap = z.strictObject({ small: z.string().optional(), medium: z.string().optional(), large: z.string().optional() });
 
+/** An integer both clouds accept for the same setting (the intersection of their ranges). */
+const integerOnBothClouds = (aws: IntegerRange, gcp: IntegerRange) => {
+  const range = intersect(aws, gcp);
+  return z.number().int().min(range.min).max(range.max);
+};
+
 const healthCheck = z.strictObject({
   /** HTTP path probed on the service port; must answer 2xx/3xx without authentication. */
   path: z.string(),
-  intervalSeconds: z.number().int().min(5).max(300).default(15),
-  timeoutSeconds: z.number().int().min(2).max(120).default(5),
-  healthyThreshold: z.number().int().min(2).max(10).default(2),
-  unhealthyThreshold: z.number().int().min(2).max(10).default(3),
+  intervalSeconds: integerOnBothClouds(TARGET_GROUP_HEALTH_CHECK.intervalSeconds, GCP_HEALTH_CHECK.intervalSeconds).default(15),
+  timeoutSeconds: integerOnBothClouds(TARGET_GROUP_HEALTH_CHECK.timeoutSeconds, GCP_HEALTH_CHECK.timeoutSeconds).default(5),
+  healthyThreshold: integerOnBothClouds(TARGET_GROUP_HEALTH_CHECK.healthyThreshold, GCP_HEALTH_CHECK.healthyThreshold).default(2),
+  unhealthyThreshold: integerOnBothClouds(TARGET_GROUP_HEALTH_CHECK.unhealthyThreshold, GCP_HEALTH_CHECK.unhealthyThreshold).default(3),
   /** HTTP codes counted as healthy (AWS matcher syntax, e.g. "200" or "200-399"). */
   matcher: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, "must be HTTP codes like 200 or 200-399").default("200-399"),
 });
@@ -66,7 +75,7 @@ const database = z.strictObject({
   size: z.enum(SIZES).default("small"),
   storageGb: z.number().int().min(20).max(16384).default(20),
   /** Ceiling for automatic storage growth. */
-  maxStorageGb: z.number().int().min(20).max(65536).default(100),
+  maxStorageGb: integerOnBothClouds(RDS_STORAGE_GB, CLOUD_SQL_DISK_GB).default(100),
   /** Standby in a second zone (AWS Multi-AZ, Cloud SQL REGIONAL). Defaults to true in production. */
   highAvailability: z.boolean().optional(),
   backupRetentionDays: z.number().int().min(7, "must be at least 7 days").max(35).default(7),
@@ -83,7 +92,7 @@ const database = z.strictObject({
 const loadBalancer = z
   .strictObject({
     /** Seconds an idle connection is kept; raise it for websockets (STOMP). */
-    idleTimeoutSeconds: z.number().int().min(1).max(4000).default(60),
+    idleTimeoutSeconds: z.number().int().min(ALB_IDLE_TIMEOUT_SECONDS.min).max(ALB_IDLE_TIMEOUT_SECONDS.max).default(60),
     algorithm: z.enum(["round-robin", "least-outstanding-requests"]).default("round-robin"),
   })
   .default({ idleTimeoutSeconds: 60, algorithm: "round-robin" });

@@ -5,7 +5,8 @@
  */
 import { Ipv4Block, contains, isRfc1918, overlaps, parseIpv4Cidr } from "../lib/cidr";
 import { describeSupportedVersions, supportedMajorVersion } from "../lib/database-versions";
-import { AWS_LB_NAME_MAX, awsTargetGroupName, resourcePrefix } from "../lib/naming";
+import { ELB_NAME_MAX as AWS_LB_NAME_MAX } from "../constructs/aws/limits";
+import { awsTargetGroupName, resourcePrefix } from "../lib/naming";
 import { LARGEST_CARVABLE_VPC_PREFIX, SUBNET_TIERS } from "../lib/subnet-layout";
 import { AwsSpec, EnvironmentFile, GcpSpec } from "./schema";
 

@@ -22,9 +22,3 @@ export function serviceResourceName(prefix: string, service: string): string {
 export function awsTargetGroupName(loadBalancerName: string, service: string, port: number): string {
   return `${loadBalancerName}-${service}-${port}`;
 }
-
-/** AWS caps load balancer and target group names at 32 characters. */
-export const AWS_LB_NAME_MAX = 32;
-
-/** Google Cloud resource names (RFC 1035): a letter, then letters, digits or "-", not ending in "-". */
-export const GCP_RESOURCE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

@@ -13,6 +13,8 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { PropsError } from "../../lib/errors";
+import { SUPPORTED_MAJOR_VERSIONS } from "../../lib/database-versions";
+import { RDS_BACKUP_RETENTION_DAYS, RDS_IDENTIFIER_MAX, RDS_STORAGE_GB } from "./limits";
 
 export type DatabaseEngine = "mysql" | "postgres";
 
@@ -33,7 +35,7 @@ interface EngineTraits {
 const ENGINES: Record<DatabaseEngine, EngineTraits> = {
   mysql: {
     port: 3306,
-    majors: ["8.0", "8.4"],
+    majors: SUPPORTED_MAJOR_VERSIONS.mysql,
     majorOf: (version) => /^(\d+\.\d+)(\.\d+)?$/.exec(version)?.[1],
     family: (major) => `mysql${major}`,
     parameters: [
@@ -49,7 +51,7 @@ const ENGINES: Record<DatabaseEngine, EngineTraits> = {
   },
   postgres: {
     port: 5432,
-    majors: ["13", "14", "15", "16", "17"],
+    majors: SUPPORTED_MAJOR_VERSIONS.postgres,
     majorOf: (version) => /^(\d+)(\.\d+)?$/.exec(version)?.[1],
     family: (major) => `postgres${major}`,
     parameters: [{ name: "rds.force_ssl", value: "1" }],
@@ -59,13 +61,13 @@ const ENGINES: Record<DatabaseEngine, EngineTraits> = {
   },
 };
 
-/** RDS limits for gp3 on MySQL and PostgreSQL. */
-const MIN_STORAGE_GB = 20;
-const MAX_STORAGE_GB = 65536;
+const MIN_STORAGE_GB = RDS_STORAGE_GB.min;
+const MAX_STORAGE_GB = RDS_STORAGE_GB.max;
+/** A week of point-in-time recovery at least: fewer days is a policy choice this construct refuses. */
 const MIN_BACKUP_RETENTION_DAYS = 7;
-const MAX_BACKUP_RETENTION_DAYS = 35;
-/** RDS identifier limit; the final snapshot appends "-final" to it. */
-const MAX_IDENTIFIER_LENGTH = 63;
+const MAX_BACKUP_RETENTION_DAYS = RDS_BACKUP_RETENTION_DAYS.max;
+/** The final snapshot appends "-final" to the identifier. */
+const MAX_IDENTIFIER_LENGTH = RDS_IDENTIFIER_MAX;
 
 export interface DatabaseProps {
   /**

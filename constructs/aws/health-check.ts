@@ -5,6 +5,8 @@
  */
 import { LbTargetGroupHealthCheck } from "@cdktf/provider-aws/lib/lb-target-group";
 import { PropsError } from "../../lib/errors";
+import { IntegerRange, PORT_RANGE, describeRange, isIntegerIn } from "../../lib/range";
+import { TARGET_GROUP_HEALTH_CHECK } from "./limits";
 
 /** How the load balancer decides that one instance of a service is healthy. */
 export interface HealthCheckSettings {
@@ -62,14 +64,13 @@ function fail(field: string, problem: string): never {
   throw new PropsError("TargetGroupHealthCheck", "health check", field, problem);
 }
 
-function integerIn(field: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    fail(field, `${value} is out of range (an integer from ${min} to ${max})`);
-  }
+function integerIn(field: string, value: number, range: IntegerRange): number {
+  if (!isIntegerIn(value, range)) fail(field, `${value} is out of range (${describeRange(range)})`);
   return value;
 }
 
 // ALB accepts single codes, comma lists and ranges, all within 200..499 for HTTP checks.
+const { matcherCodes } = TARGET_GROUP_HEALTH_CHECK;
 const MATCHER_SYNTAX = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
 
 function validMatcher(matcher: string): string {
@@ -78,7 +79,7 @@ function validMatcher(matcher: string): string {
   }
   for (const part of matcher.split(",")) {
     const [low, high = low] = part.split("-").map(Number);
-    if (low < 200 || high > 499 || low > high) {
+    if (low < matcherCodes.min || high > matcherCodes.max || low > high) {
       fail("matcher", `"${part}" is not a valid code or range (codes 200..499, low before high)`);
     }
   }
@@ -90,21 +91,20 @@ export function targetGroupHealthCheck(settings: HealthCheckSettings): LbTargetG
   if (typeof settings.path !== "string" || !settings.path.startsWith("/")) {
     fail("path", `"${settings.path}" must start with "/" (e.g. "/healthz")`);
   }
-  if (settings.path.length > 1024) {
-    fail("path", `is ${settings.path.length} characters long (at most 1024)`);
+  if (settings.path.length > TARGET_GROUP_HEALTH_CHECK.pathMaxLength) {
+    fail("path", `is ${settings.path.length} characters long (at most ${TARGET_GROUP_HEALTH_CHECK.pathMaxLength})`);
   }
-  if (settings.port !== undefined) integerIn("port", settings.port, 1, 65535);
-  const interval = integerIn("intervalSeconds", settings.intervalSeconds ?? HEALTH_CHECK_DEFAULTS.intervalSeconds, 5, 300);
-  const timeout = integerIn("timeoutSeconds", settings.timeoutSeconds ?? HEALTH_CHECK_DEFAULTS.timeoutSeconds, 2, 120);
+  if (settings.port !== undefined) integerIn("port", settings.port, PORT_RANGE);
+  const interval = integerIn("intervalSeconds", settings.intervalSeconds ?? HEALTH_CHECK_DEFAULTS.intervalSeconds, TARGET_GROUP_HEALTH_CHECK.intervalSeconds);
+  const timeout = integerIn("timeoutSeconds", settings.timeoutSeconds ?? HEALTH_CHECK_DEFAULTS.timeoutSeconds, TARGET_GROUP_HEALTH_CHECK.timeoutSeconds);
   if (timeout >= interval) {
     fail("timeoutSeconds", `${timeout} must be less than intervalSeconds (${interval})`);
   }
-  const healthy = integerIn("healthyThreshold", settings.healthyThreshold ?? HEALTH_CHECK_DEFAULTS.healthyThreshold, 2, 10);
+  const healthy = integerIn("healthyThreshold", settings.healthyThreshold ?? HEALTH_CHECK_DEFAULTS.healthyThreshold, TARGET_GROUP_HEALTH_CHECK.healthyThreshold);
   const unhealthy = integerIn(
     "unhealthyThreshold",
     settings.unhealthyThreshold ?? HEALTH_CHECK_DEFAULTS.unhealthyThreshold,
-    2,
-    10,
+    TARGET_GROUP_HEALTH_CHECK.unhealthyThreshold,
   );
   return {
     enabled: true,

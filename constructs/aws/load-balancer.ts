@@ -16,6 +16,8 @@ import { awsTargetGroupName } from "../../lib/naming";
 import { parseIpv4Cidr } from "../../lib/cidr";
 import { HealthCheckSettings, targetGroupHealthCheck } from "./health-check";
 import { PropsError } from "../../lib/errors";
+import { ALB_IDLE_TIMEOUT_SECONDS, DEREGISTRATION_DELAY_SECONDS, ELB_NAME, ELB_NAME_MAX } from "./limits";
+import { describeRange, isIntegerIn, PORT_RANGE } from "../../lib/range";
 
 /** How the load balancer spreads requests over the healthy targets of a service. */
 export type LoadBalancingAlgorithm = "round-robin" | "least-outstanding-requests";
@@ -110,7 +112,6 @@ export interface LoadBalancerProps {
   readonly ingressCidrs?: string[];
 }
 
-const MAX_NAME = 32;
 // ALB rejects a host-header condition with more values than this.
 const HOSTS_PER_RULE = 5;
 // Each service owns a block of priorities so that appending a service or a hostname never
@@ -118,7 +119,6 @@ const HOSTS_PER_RULE = 5;
 const PRIORITIES_PER_SERVICE = 10;
 const MAX_HOSTNAMES = HOSTS_PER_RULE * PRIORITIES_PER_SERVICE;
 const MAX_HOST_VALUE = 128;
-const ELB_NAME = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 const HOST_PATTERN = /^[a-z0-9*?.-]+$/;
 
 const ALGORITHMS: Record<LoadBalancingAlgorithm, string> = {
@@ -128,15 +128,11 @@ const ALGORITHMS: Record<LoadBalancingAlgorithm, string> = {
 
 /** Why `name` is not a valid ALB or target group name, or undefined. */
 function elbNameProblem(name: string): string | undefined {
-  if (name.length > MAX_NAME) return `"${name}" is ${name.length} characters long (at most ${MAX_NAME})`;
+  if (name.length > ELB_NAME_MAX) return `"${name}" is ${name.length} characters long (at most ${ELB_NAME_MAX})`;
   if (!ELB_NAME.test(name)) {
-    return `"${name}" must be 1..${MAX_NAME} of letters, digits and "-", not starting or ending with "-"`;
+    return `"${name}" must be 1..${ELB_NAME_MAX} of letters, digits and "-", not starting or ending with "-"`;
   }
   return undefined;
-}
-
-function isIntegerIn(value: number, min: number, max: number): boolean {
-  return Number.isInteger(value) && value >= min && value <= max;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -183,8 +179,8 @@ export class LoadBalancer extends Construct {
     }
 
     const idleTimeout = props.idleTimeoutSeconds ?? 60;
-    if (!isIntegerIn(idleTimeout, 1, 4000)) {
-      throw problem("idleTimeoutSeconds", `${idleTimeout} is out of range (an integer from 1 to 4000)`);
+    if (!isIntegerIn(idleTimeout, ALB_IDLE_TIMEOUT_SECONDS)) {
+      throw problem("idleTimeoutSeconds", `${idleTimeout} is out of range (${describeRange(ALB_IDLE_TIMEOUT_SECONDS)})`);
     }
     const algorithm = props.algorithm ?? "round-robin";
     if (!(algorithm in ALGORITHMS)) {
@@ -214,15 +210,15 @@ export class LoadBalancer extends Construct {
       if (!ELB_NAME.test(service.name)) {
         throw problem(`${at}.name`, `"${service.name}" must be letters, digits and "-", not starting or ending with "-"`);
       }
-      if (!isIntegerIn(service.port, 1, 65535)) {
-        throw problem(`${at}.port`, `${service.port} is out of range (an integer from 1 to 65535)`);
+      if (!isIntegerIn(service.port, PORT_RANGE)) {
+        throw problem(`${at}.port`, `${service.port} is out of range (${describeRange(PORT_RANGE)})`);
       }
       const targetGroupName = awsTargetGroupName(props.name, service.name, service.port);
       const targetGroupProblem = elbNameProblem(targetGroupName);
       if (targetGroupProblem) throw problem(`${at}.name`, `target group name ${targetGroupProblem}`);
       const deregistrationDelay = service.deregistrationDelaySeconds ?? 30;
-      if (!isIntegerIn(deregistrationDelay, 0, 3600)) {
-        throw problem(`${at}.deregistrationDelaySeconds`, `${deregistrationDelay} is out of range (an integer from 0 to 3600)`);
+      if (!isIntegerIn(deregistrationDelay, DEREGISTRATION_DELAY_SECONDS)) {
+        throw problem(`${at}.deregistrationDelaySeconds`, `${deregistrationDelay} is out of range (${describeRange(DEREGISTRATION_DELAY_SECONDS)})`);
       }
       if (service.hostnames.length === 0) throw problem(`${at}.hostnames`, "is empty (at least one host name)");
       if (service.hostnames.length > MAX_HOSTNAMES) {

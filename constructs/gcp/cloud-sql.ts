@@ -5,7 +5,6 @@
  */
 import { ITerraformDependable, TerraformProvider, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
@@ -16,6 +15,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { DatabaseEngineName, describeSupportedVersions, supportedMajorVersion } from "../../lib/database-versions";
 import { PropsError } from "../../lib/errors";
+import { GCP_NAME, GCP_NAME_MAX } from "./limits";
 
 export type CloudSqlEngine = DatabaseEngineName;
 
@@ -30,8 +30,8 @@ const MAX_RETAINED_BACKUPS = 365;
  * The API also requires it to be below the number of retained backups, hence min(7, backups − 1).
  */
 const MAX_TRANSACTION_LOG_RETENTION_DAYS = 7;
-/** Cloud SQL allows 98 characters; 63 keeps the name usable as a DNS label and in derived names. */
-const MAX_NAME_LENGTH = 63;
+/** Cloud SQL allows 98 characters; GCP's usual 63 keeps the name usable as a DNS label and in derived names. */
+const MAX_NAME_LENGTH = GCP_NAME_MAX;
 const MAX_USER_NAME_LENGTH: Record<CloudSqlEngine, number> = { mysql: 32, postgres: 63 };
 /** Built-in accounts: the application user must not collide with them (Cloud SQL also uses "cloudsql…" names). */
 const RESERVED_USER_NAMES: Record<CloudSqlEngine, readonly string[]> = { mysql: ["root"], postgres: ["postgres"] };

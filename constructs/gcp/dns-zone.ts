@@ -6,10 +6,10 @@ import { DnsManagedZone } from "@cdktf/provider-google/lib/dns-managed-zone";
 import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 import { dnsNameProblem, nameServersWithoutTrailingDots, normalizeDnsName } from "../../lib/dns-name";
 import { isIPv4 } from "net";
 import { PropsError } from "../../lib/errors";
+import { GCP_NAME, GCP_NAME_MAX } from "./limits";
 
 export interface CloudDnsZoneProps {
   /**
@@ -51,7 +51,7 @@ export interface CloudDnsZoneProps {
   readonly labels?: Record<string, string>;
 }
 
-const MAX_ZONE_NAME_LENGTH = 63;
+const MAX_ZONE_NAME_LENGTH = GCP_NAME_MAX;
 const ZONE_NAME_SUFFIX = "-zone";
 const RECORD_TTL_SECONDS = 300;
 

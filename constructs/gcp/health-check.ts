@@ -5,8 +5,9 @@
  */
 import { ComputeHealthCheck } from "@cdktf/provider-google/lib/compute-health-check";
 import { Construct } from "constructs";
-import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 import { PropsError } from "../../lib/errors";
+import { GCP_HEALTH_CHECK, GCP_NAME, GCP_NAME_MAX } from "./limits";
+import { IntegerRange, PORT_RANGE, describeRange, isIntegerIn } from "../../lib/range";
 
 export interface GcpHealthCheckProps {
   /**
@@ -53,8 +54,7 @@ export const GCP_HEALTH_CHECK_DEFAULTS = {
   logging: false,
 } as const;
 
-const GCP_NAME_MAX = 63;
-const REQUEST_PATH_MAX = 1024;
+const REQUEST_PATH_MAX = GCP_HEALTH_CHECK.pathMaxLength;
 
 export class GcpHealthCheck extends Construct {
   /** `projects/<project>/global/healthChecks/<name>`, for backend services and auto-healing policies. */
@@ -67,10 +67,8 @@ export class GcpHealthCheck extends Construct {
     const fail = (prop: string, message: string): never => {
       throw new PropsError("GcpHealthCheck", id, prop, message);
     };
-    const integerIn = (prop: string, value: number, min: number, max: number): number => {
-      if (!Number.isInteger(value) || value < min || value > max) {
-        fail(prop, `${value} is out of range (an integer from ${min} to ${max})`);
-      }
+    const integerIn = (prop: string, value: number, range: IntegerRange): number => {
+      if (!isIntegerIn(value, range)) fail(prop, `${value} is out of range (${describeRange(range)})`);
       return value;
     };
 
@@ -80,7 +78,7 @@ export class GcpHealthCheck extends Construct {
         `"${props.name}" is not a valid health check name (1 to ${GCP_NAME_MAX} lower-case letters, digits or hyphens, starting with a letter and not ending with a hyphen)`,
       );
     }
-    const port = integerIn("port", props.port, 1, 65535);
+    const port = integerIn("port", props.port, PORT_RANGE);
     const path = props.requestPath;
     if (typeof path !== "string" || !path.startsWith("/")) {
       fail("requestPath", `"${path}" must start with "/" (e.g. "/healthz")`);
@@ -94,19 +92,17 @@ export class GcpHealthCheck extends Construct {
     const interval = integerIn(
       "checkIntervalSeconds",
       props.checkIntervalSeconds ?? GCP_HEALTH_CHECK_DEFAULTS.checkIntervalSeconds,
-      1,
-      300,
+      GCP_HEALTH_CHECK.intervalSeconds,
     );
-    const timeout = integerIn("timeoutSeconds", props.timeoutSeconds ?? GCP_HEALTH_CHECK_DEFAULTS.timeoutSeconds, 1, 300);
+    const timeout = integerIn("timeoutSeconds", props.timeoutSeconds ?? GCP_HEALTH_CHECK_DEFAULTS.timeoutSeconds, GCP_HEALTH_CHECK.timeoutSeconds);
     if (timeout > interval) {
       fail("timeoutSeconds", `${timeout} is greater than checkIntervalSeconds (${interval}) (at most the interval)`);
     }
-    const healthy = integerIn("healthyThreshold", props.healthyThreshold ?? GCP_HEALTH_CHECK_DEFAULTS.healthyThreshold, 1, 10);
+    const healthy = integerIn("healthyThreshold", props.healthyThreshold ?? GCP_HEALTH_CHECK_DEFAULTS.healthyThreshold, GCP_HEALTH_CHECK.healthyThreshold);
     const unhealthy = integerIn(
       "unhealthyThreshold",
       props.unhealthyThreshold ?? GCP_HEALTH_CHECK_DEFAULTS.unhealthyThreshold,
-      1,
-      10,
+      GCP_HEALTH_CHECK.unhealthyThreshold,
     );
 
     const check = new ComputeHealthCheck(this, "health-check", {

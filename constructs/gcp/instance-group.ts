@@ -8,13 +8,13 @@
 import { createHash } from "crypto";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 import { ComputeInstanceTemplate } from "@cdktf/provider-google/lib/compute-instance-template";
 import { ComputeRegionAutoscaler } from "@cdktf/provider-google/lib/compute-region-autoscaler";
 import { ComputeRegionInstanceGroupManager } from "@cdktf/provider-google/lib/compute-region-instance-group-manager";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { PropsError } from "../../lib/errors";
+import { GCP_NAME, GCP_NAME_MAX } from "./limits";
 
 /** Debian 12 image family from Google's public image project (resolved by Compute Engine, no data source). */
 export const DEFAULT_GCP_IMAGE = "debian-cloud/debian-12";
@@ -292,8 +292,8 @@ function validate(id: string, props: GcpInstanceGroupProps): void {
   if (!isInteger(props.port) || props.port < 1 || props.port > 65535) {
     fail("port", `${props.port} is not a TCP port`, "an integer from 1 to 65535");
   }
-  if (props.portName !== undefined && (!GCP_NAME.test(props.portName) || props.portName.length > 63)) {
-    fail("portName", `"${props.portName}" is not a valid port name`, 'lower-case letters, digits and "-", starting with a letter, at most 63 characters');
+  if (props.portName !== undefined && (!GCP_NAME.test(props.portName) || props.portName.length > GCP_NAME_MAX)) {
+    fail("portName", `"${props.portName}" is not a valid port name`, `lower-case letters, digits and "-", starting with a letter, at most ${GCP_NAME_MAX} characters`);
   }
   if (!props.healthCheckId) fail("healthCheckId", "is empty", "the id of the health check used for auto-healing");
   const delay = props.initialDelaySeconds;

@@ -9,7 +9,6 @@
 import { createHash } from "crypto";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 import { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
@@ -19,6 +18,7 @@ import { ComputeTargetHttpProxy } from "@cdktf/provider-google/lib/compute-targe
 import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
 import { ComputeUrlMap } from "@cdktf/provider-google/lib/compute-url-map";
 import { PropsError } from "../../lib/errors";
+import { GCP_NAME, GCP_NAME_MAX } from "./limits";
 
 /** How a backend service spreads requests over the instances of its group. */
 export type LocalityPolicy = "ROUND_ROBIN" | "LEAST_REQUEST";
@@ -77,9 +77,8 @@ export interface GcpLoadBalancerProps {
   readonly connectionDrainingTimeoutSeconds?: number;
 }
 
-const MAX_GCP_NAME = 63;
 /** The longest suffixes appended to `name`: "-cert-<8 hex>" and "-http-redirect" (14 characters). */
-const MAX_NAME = MAX_GCP_NAME - "-http-redirect".length;
+const MAX_NAME = GCP_NAME_MAX - "-http-redirect".length;
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Domains one Google-managed certificate may list. */
 const MAX_CERTIFICATE_DOMAINS = 100;
@@ -271,8 +270,8 @@ function validate(id: string, props: GcpLoadBalancerProps): { services: ValidSer
     }
     serviceIndex.set(service.name, index);
     const backendName = `${props.name}-${service.name}`;
-    if (backendName.length > MAX_GCP_NAME) {
-      fail(`${at}.name`, `backend service name "${backendName}" is ${backendName.length} characters long`, `"<lb name>-<service name>" at most ${MAX_GCP_NAME}`);
+    if (backendName.length > GCP_NAME_MAX) {
+      fail(`${at}.name`, `backend service name "${backendName}" is ${backendName.length} characters long`, `"<lb name>-<service name>" at most ${GCP_NAME_MAX}`);
     }
     if (!service.instanceGroup) fail(`${at}.instanceGroup`, "is empty", "the instance_group URL of the service's managed instance group");
     if (typeof service.portName !== "string" || (!Token.isUnresolved(service.portName) && !GCP_NAME.test(service.portName))) {

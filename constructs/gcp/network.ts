@@ -12,9 +12,9 @@ import { ComputeRouterNat } from "@cdktf/provider-google/lib/compute-router-nat"
 import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork";
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
 import { Construct } from "constructs";
-import { GCP_RESOURCE_NAME as GCP_NAME } from "../../lib/naming";
 import { Ipv4Block, overlaps, parseIpv4Cidr } from "../../lib/cidr";
 import { PropsError } from "../../lib/errors";
+import { GCP_NAME, GCP_NAME_MAX } from "./limits";
 
 export interface GcpNetworkProps {
   /**
@@ -70,7 +70,6 @@ export const GOOGLE_LOAD_BALANCER_RANGES = ["130.211.0.0/22", "35.191.0.0/16"] a
 /** Source range of Identity-Aware Proxy TCP forwarding. */
 export const IAP_TCP_FORWARDING_RANGE = "35.235.240.0/20";
 
-const GCP_NAME_MAX = 63;
 const NAME_SUFFIXES = ["-vpc", "-subnet", "-router", "-nat", "-psa", "-allow-iap-ssh"] as const;
 const LONGEST_SUFFIX = Math.max(...NAME_SUFFIXES.map((s) => s.length));
 const REGION = /^[a-z]+(-[a-z]+)+\d+$/;

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { parse, stringify } from "yaml";
-import { GCP_RESOURCE_NAME } from "../../lib/naming";
+import { GCP_NAME as GCP_RESOURCE_NAME } from "../../constructs/gcp/limits";
 import { addEnvironmentStacks } from "../../stacks/app";
 import { parseEnvironment } from "../../environment/load";
 import { EXAMPLE_CONFIG_DIR } from "../support/example-stacks";

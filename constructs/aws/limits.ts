@@ -1,0 +1,36 @@
+/**
+ * AWS limits that both the constructs (props validation) and the environment-file validation
+ * enforce. One home, so the two can never disagree. Sources checked 2026-12-01:
+ * - ELB: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+ *   and the CreateLoadBalancer/CreateTargetGroup API references (names, idle timeout, health checks).
+ * - RDS: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html (identifiers, gp3 storage).
+ */
+import { IntegerRange } from "../../lib/range";
+
+/** Load balancer and target group names: at most 32 letters, digits and "-". */
+export const ELB_NAME_MAX = 32;
+export const ELB_NAME = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
+
+/** Target group `deregistration_delay`. */
+export const DEREGISTRATION_DELAY_SECONDS: IntegerRange = { min: 0, max: 3600 };
+
+/** ALB `idle_timeout`. */
+export const ALB_IDLE_TIMEOUT_SECONDS: IntegerRange = { min: 1, max: 4000 };
+
+/** Target group HTTP health checks. */
+export const TARGET_GROUP_HEALTH_CHECK = {
+  intervalSeconds: { min: 5, max: 300 },
+  timeoutSeconds: { min: 2, max: 120 },
+  healthyThreshold: { min: 2, max: 10 },
+  unhealthyThreshold: { min: 2, max: 10 },
+  pathMaxLength: 1024,
+  /** Matcher codes an HTTP check may list. */
+  matcherCodes: { min: 200, max: 499 },
+} as const satisfies Record<string, IntegerRange | number>;
+
+/** gp3 storage of RDS MySQL and PostgreSQL instances. */
+export const RDS_STORAGE_GB: IntegerRange = { min: 20, max: 65536 };
+/** Automated backup retention RDS accepts (0 disables backups; the Database construct requires at least 7). */
+export const RDS_BACKUP_RETENTION_DAYS: IntegerRange = { min: 0, max: 35 };
+/** DB instance identifiers. */
+export const RDS_IDENTIFIER_MAX = 63;

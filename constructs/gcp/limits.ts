@@ -1,0 +1,29 @@
+/**
+ * Google Cloud limits that both the constructs (props validation) and the environment-file
+ * validation enforce. One home, so the two can never disagree. Sources checked 2026-12-01:
+ * - Resource names (RFC 1035): https://cloud.google.com/compute/docs/naming-resources
+ * - Health checks: https://cloud.google.com/load-balancing/docs/health-check-concepts
+ *   ("HTTP 200 (OK) response" is the only success; no matcher).
+ * - Cloud SQL storage and backups: https://cloud.google.com/sql/docs/quotas
+ */
+import { IntegerRange } from "../../lib/range";
+
+/** Compute Engine / Cloud DNS / Cloud SQL resource names: a letter, then a-z, 0-9 or "-", not ending in "-". */
+export const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+export const GCP_NAME_MAX = 63;
+
+/** Global HTTP health checks. */
+export const GCP_HEALTH_CHECK = {
+  intervalSeconds: { min: 1, max: 300 },
+  timeoutSeconds: { min: 1, max: 300 },
+  healthyThreshold: { min: 1, max: 10 },
+  unhealthyThreshold: { min: 1, max: 10 },
+  pathMaxLength: 1024,
+} as const satisfies Record<string, IntegerRange | number>;
+/** The only status a GCP HTTP health check counts as healthy. */
+export const GCP_HEALTHY_STATUS = "200";
+
+/** Cloud SQL data disk (SSD). */
+export const CLOUD_SQL_DISK_GB: IntegerRange = { min: 10, max: 65536 };
+/** Compute Engine boot disks. */
+export const GCE_DISK_GB: IntegerRange = { min: 10, max: 65536 };
