@@ -11,8 +11,8 @@ import { formatPolicyReport } from "../policy/report";
 import { ConfigError, PropsError } from "../lib/errors";
 import { loadEnvironments } from "../environment/load";
 import { CLOUDS, Cloud, EnvironmentSpec } from "../environment/schema";
-import { AwsWebStack } from "./aws-stack";
-import { GcpWebStack } from "./gcp-stack";
+import { AwsWebStack } from "./aws/stack";
+import { GcpWebStack } from "./gcp/stack";
 
 type StackFactory = (scope: Construct, id: string, environment: EnvironmentSpec) => Construct;
 

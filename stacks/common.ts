@@ -1,5 +1,5 @@
 /** Composition rules shared by the per-cloud stacks (derived from the spec, cloud-neutral). */
-import { Aspects, LocalBackend, TerraformStack } from "cdktf";
+import { Aspects, TerraformStack } from "cdktf";
 import { PolicyAspect } from "../policy/policy-aspect";
 import { Cloud, EnvironmentSpec } from "../environment/schema";
 
@@ -48,8 +48,8 @@ export function certificateDomains(environment: EnvironmentSpec): { domainName: 
  * cdktf.out: state must never live inside generated output. (cdktf's own default is an
  * absolute path, which would make the synthesized JSON differ per checkout.)
  */
-export function localStateBackend(stack: TerraformStack, stackId: string): void {
-  new LocalBackend(stack, { path: `../../../terraform.${stackId}.tfstate` });
+export function localStatePath(stackId: string): string {
+  return `../../../terraform.${stackId}.tfstate`;
 }
 
 /**

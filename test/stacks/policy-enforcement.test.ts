@@ -1,6 +1,6 @@
 /** The policy pack as wired into synthesis: reports every stack, blocks production on high findings. */
 import { Testing } from "cdktf";
-import { AwsWebStack } from "../../stacks/aws-stack";
+import { AwsWebStack } from "../../stacks/aws/stack";
 import { addEnvironmentStacks, enforcePolicy } from "../../stacks/app";
 import { ConfigError } from "../../lib/errors";
 import { EnvironmentSpec } from "../../environment/schema";

@@ -1,0 +1,153 @@
+/**
+ * The one place where an environment file becomes Google Cloud construct props: sizes, names,
+ * health checks, algorithm, timeouts, backend. Pure (no constructs are created), so each
+ * cloud-neutral field's GCP meaning can be read, and tested, here. The stack (./stack.ts) only
+ * creates the constructs and wires their references together.
+ */
+import { GcsBackendConfig } from "cdktf";
+import { CloudSqlDatabaseProps } from "../../constructs/gcp/cloud-sql";
+import { CloudDnsZoneProps } from "../../constructs/gcp/dns-zone";
+import { GcpHealthCheckProps } from "../../constructs/gcp/health-check";
+import { GcpInstanceGroupProps } from "../../constructs/gcp/instance-group";
+import { GcpLoadBalancerProps, LocalityPolicy } from "../../constructs/gcp/load-balancer";
+import { GcpNetworkProps } from "../../constructs/gcp/network";
+import { resourcePrefix, serviceResourceName } from "../../lib/naming";
+import { EnvironmentSpec, GcpSpec, Size } from "../../environment/schema";
+import { isProduction, localStatePath, stackTags } from "../common";
+
+/** Cloud-neutral sizes → Compute Engine machine types, unless the gcp section overrides them. */
+const DEFAULT_MACHINE_TYPES: Record<Size, string> = { small: "e2-small", medium: "e2-medium", large: "e2-standard-2" };
+/** Cloud-neutral sizes → Cloud SQL tiers (dedicated-core custom machines; shared-core has no SLA). */
+const DEFAULT_DATABASE_TIERS: Record<Size, string> = {
+  small: "db-custom-1-3840",
+  medium: "db-custom-2-7680",
+  large: "db-custom-4-15360",
+};
+const LOCALITY_POLICY: Record<EnvironmentSpec["loadBalancer"]["algorithm"], LocalityPolicy> = {
+  "round-robin": "ROUND_ROBIN",
+  "least-outstanding-requests": "LEAST_REQUEST",
+};
+
+export interface GcpServiceProps {
+  readonly name: string;
+  readonly hostnames: readonly string[];
+  readonly healthCheck: GcpHealthCheckProps;
+  /** The stack adds the subnetwork and the health check. */
+  readonly instanceGroup: Omit<GcpInstanceGroupProps, "subnetworkSelfLink" | "healthCheckId">;
+  /** Name of the firewall rule admitting Google's load balancer and health-check ranges. */
+  readonly firewallRuleName: string;
+}
+
+export interface GcpStackProps {
+  readonly project: string;
+  readonly region: string;
+  readonly defaultLabels: Record<string, string>;
+  /** Local state file (relative to the stack directory), or the GCS backend. */
+  readonly backend: { readonly local: { readonly path: string } } | { readonly gcs: GcsBackendConfig };
+  readonly network: GcpNetworkProps;
+  readonly services: readonly GcpServiceProps[];
+  /** The stack adds each service's instance group, named port and health check. */
+  readonly loadBalancer: Omit<GcpLoadBalancerProps, "services"> & { readonly services: readonly { name: string; hostnames: string[] }[] };
+  readonly dnsZone: CloudDnsZoneProps;
+  readonly database: Omit<CloudSqlDatabaseProps, "networkId" | "privateServiceConnection">;
+}
+
+export function gcpSection(environment: EnvironmentSpec): GcpSpec {
+  if (!environment.gcp) {
+    // The app only builds a GCP stack for a file with a gcp: section.
+    throw new Error(`${environment.file}: gcp: section missing (GcpWebStack needs it)`);
+  }
+  return environment.gcp;
+}
+
+export function gcpStackProps(environment: EnvironmentSpec, stackId: string): GcpStackProps {
+  const gcp = gcpSection(environment);
+  const prefix = resourcePrefix(environment.project, environment.name);
+  const production = isProduction(environment);
+  const machineTypes = { ...DEFAULT_MACHINE_TYPES, ...gcp.machineTypes };
+  const db = environment.database;
+  return {
+    project: gcp.project,
+    region: gcp.region,
+    defaultLabels: googleLabels(stackTags(environment, stackId)),
+    backend:
+      gcp.backend.type === "local"
+        ? { local: { path: localStatePath(stackId) } }
+        : // GCS locks state natively; nothing else to configure.
+          { gcs: { bucket: gcp.backend.bucket, prefix: gcp.backend.prefix ?? `${environment.project}/${stackId}` } },
+    network: {
+      name: prefix,
+      region: gcp.region,
+      subnetCidr: gcp.network.subnetCidr,
+      privateServiceAccessCidr: gcp.network.privateServiceAccessCidr,
+      flowLogs: gcp.network.flowLogs,
+      iapSsh: gcp.network.iapSsh,
+      iapSshTargetTags: gcp.network.iapSsh ? environment.services.map((service) => serviceResourceName(prefix, service.name)) : undefined,
+    },
+    services: environment.services.map((service) => {
+      const name = serviceResourceName(prefix, service.name);
+      const check = service.healthCheck;
+      return {
+        name: service.name,
+        hostnames: service.hostnames,
+        healthCheck: {
+          name: `${name}-hc`,
+          port: service.port,
+          requestPath: check.path,
+          checkIntervalSeconds: check.intervalSeconds,
+          timeoutSeconds: check.timeoutSeconds,
+          healthyThreshold: check.healthyThreshold,
+          unhealthyThreshold: check.unhealthyThreshold,
+        },
+        instanceGroup: {
+          name,
+          project: gcp.project,
+          region: gcp.region,
+          zones: gcp.zones,
+          machineType: machineTypes[service.size],
+          image: gcp.image,
+          startupScript: service.startupScript,
+          port: service.port,
+          initialDelaySeconds: service.startupGraceSeconds,
+          minReplicas: service.capacity.min,
+          maxReplicas: service.capacity.max,
+          cpuTarget: service.cpuTargetPercent / 100,
+        },
+        firewallRuleName: `${name}-allow-lb`,
+      };
+    }),
+    loadBalancer: {
+      name: prefix,
+      // Websockets (STOMP) live as long as the backend timeout allows: use the spec's idle timeout.
+      timeoutSeconds: environment.loadBalancer.idleTimeoutSeconds,
+      localityPolicy: LOCALITY_POLICY[environment.loadBalancer.algorithm],
+      services: environment.services.map((service) => ({ name: service.name, hostnames: service.hostnames })),
+    },
+    dnsZone: { name: prefix, domainName: environment.domain, existingZoneName: gcp.dnsZoneName, preventDestroy: production },
+    database: {
+      name: prefix,
+      project: gcp.project,
+      region: gcp.region,
+      engine: db.engine,
+      engineVersion: db.version,
+      tier: { ...DEFAULT_DATABASE_TIERS, ...gcp.databaseTiers }[db.size],
+      diskSizeGb: db.storageGb,
+      diskAutoresizeLimitGb: db.maxStorageGb,
+      highAvailability: db.highAvailability ?? production,
+      deletionProtection: production,
+      backupRetentionDays: db.backupRetentionDays,
+      databaseName: db.name,
+      retainBackupsOnDelete: db.finalSnapshot,
+    },
+  };
+}
+
+/** GCP labels: lower-case keys and values of [a-z0-9_-] (ManagedBy → managed_by). */
+function googleLabels(tags: Record<string, string>): Record<string, string> {
+  const clean = (text: string) =>
+    text
+      .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, "-");
+  return Object.fromEntries(Object.entries(tags).map(([key, value]) => [clean(key), clean(value)]));
+}
