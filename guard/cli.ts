@@ -6,10 +6,10 @@
  * message names the file and the problem). Input errors win over violations: a plan that
  * could not be read was not checked.
  */
-import { parseArgs } from "util";
 import { parseDocument } from "yaml";
-import { allowEntryProblem, AllowEntryError, formatGuardResult, guardPlan, NotAPlanError } from "./plan-guard";
-import { firstLine, InputError, readPlan, readText } from "./plan-file";
+import { CliIo, EXIT_BAD_INPUT, firstLine, InputError, parseCommandLine, processIo, readText } from "../lib/cli-io";
+import { readPlanFile } from "../plan/plan-json";
+import { allowEntryProblem, AllowEntryError, formatGuardResult, guardPlan } from "./plan-guard";
 
 export const USAGE = [
   "usage: npm run guard -- <plan.json>... [--allow <address|type|prefix*>]... [--config <env.yaml>]...",
@@ -20,48 +20,27 @@ export const USAGE = [
   "Exit code: 0 nothing stateful is deleted or replaced unless allowed, 1 something is, 2 usage or input error.",
 ].join("\n");
 
-export interface GuardIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-const processIo: GuardIo = {
-  stdout: (text) => process.stdout.write(`${text}\n`),
-  stderr: (text) => process.stderr.write(`${text}\n`),
-};
-
-
 interface AllowEntry {
   resource: string;
   reason: string;
 }
 
 /** Runs the guard on command-line arguments (without `node` and the script) and returns the exit code. */
-export function runGuard(argv: string[], io: GuardIo = processIo): number {
-  let args: { values: { allow?: string[]; config?: string[]; help?: boolean }; positionals: string[] };
-  try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        allow: { type: "string", multiple: true, short: "a" },
-        config: { type: "string", multiple: true, short: "c" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    // parseArgs appends a long note about `--` to unknown options; the usage below says enough.
-    io.stderr(`guard: ${firstLine(error).replace(/\. To specify a positional argument.*$/, "")}\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
+export function runGuard(argv: string[], io: CliIo = processIo): number {
+  const args = parseCommandLine("guard", USAGE, io, {
+    args: argv,
+    options: {
+      allow: { type: "string", multiple: true, short: "a" },
+      config: { type: "string", multiple: true, short: "c" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (typeof args === "number") return args;
   if (args.positionals.length === 0) {
     io.stderr(`guard: no plan file given\n${USAGE}`);
-    return 2;
+    return EXIT_BAD_INPUT;
   }
 
   const allow: string[] = [];
@@ -81,24 +60,24 @@ export function runGuard(argv: string[], io: GuardIo = processIo): number {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     io.stderr(error.message);
-    return 2;
+    return EXIT_BAD_INPUT;
   }
 
   let violations = 0;
   let inputErrors = 0;
   for (const planFile of args.positionals) {
     try {
-      const result = guardPlan(readPlan(planFile), { allow });
+      const result = guardPlan(readPlanFile(planFile), { allow });
       violations += result.violations.length;
       io.stdout(formatGuardResult(result, planFile, reasons));
     } catch (error) {
       if (error instanceof InputError) io.stderr(error.message);
-      else if (error instanceof NotAPlanError || error instanceof AllowEntryError) io.stderr(`${planFile}: ${error.message}`);
+      else if (error instanceof AllowEntryError) io.stderr(`${planFile}: ${error.message}`);
       else throw error;
       inputErrors += 1;
     }
   }
-  if (inputErrors > 0) return 2;
+  if (inputErrors > 0) return EXIT_BAD_INPUT;
   if (violations > 0) {
     io.stdout(`guard: ${violations} stateful resource(s) would be deleted or replaced and nothing allows it; refusing`);
     return 1;

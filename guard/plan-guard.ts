@@ -5,6 +5,7 @@
  * Pure on purpose (no file system, no cdktf, no provider bindings): the CLI in guard/cli.ts and
  * other plan tools import it, and it must stay fast enough to run on every CI plan.
  */
+import { PlanAction, resourceChanges } from "../plan/plan-json";
 
 /**
  * Why losing each type hurts. A type is listed when deleting it, or replacing it with a new one,
@@ -43,7 +44,7 @@ export const STATEFUL_RESOURCE_REASONS: Readonly<Record<string, string>> = {
 /** Resource types whose deletion or replacement the guard refuses unless allowed. */
 export const STATEFUL_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys(STATEFUL_RESOURCE_REASONS));
 
-export type DestructiveAction = "delete" | "replace";
+export type DestructiveAction = Extract<PlanAction, "delete" | "replace">;
 
 export interface DestructiveChange {
   address: string;
@@ -63,14 +64,6 @@ export interface GuardResult {
   allowed: GuardViolation[];
 }
 
-/** Input that is not the JSON of a saved Terraform plan. */
-export class NotAPlanError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "NotAPlanError";
-  }
-}
-
 /** An allow entry that could match nothing, or everything. */
 export class AllowEntryError extends Error {
   constructor(message: string) {
@@ -79,26 +72,11 @@ export class AllowEntryError extends Error {
   }
 }
 
-const EXPECTED_INPUT = "expected the output of `terraform show -json <planfile>`";
-
-/**
- * Every change that deletes or replaces a managed resource, of any type, in plan order.
- * Terraform omits `resource_changes` when nothing is in the configuration or the state,
- * so a plan with `planned_values` and no `resource_changes` is an empty plan, not an error.
- */
+/** Every change that deletes or replaces a managed resource, of any type, in plan order. */
 export function destructiveChanges(plan: any): DestructiveChange[] {
-  const changes = resourceChangesOf(plan);
-  const result: DestructiveChange[] = [];
-  changes.forEach((change: any, index: number) => {
-    const actions = change?.change?.actions;
-    if (typeof change?.address !== "string" || typeof change?.type !== "string" || !Array.isArray(actions)) {
-      throw new NotAPlanError(`resource_changes[${index}] has no address, type and change.actions (${EXPECTED_INPUT})`);
-    }
-    if (change.mode === "data") return;
-    const action = destructiveAction(actions);
-    if (action) result.push({ address: change.address, type: change.type, action });
-  });
-  return result;
+  return resourceChanges(plan).flatMap(({ address, type, mode, action }) =>
+    mode !== "data" && (action === "delete" || action === "replace") ? [{ address, type, action }] : [],
+  );
 }
 
 /** Destructive changes of stateful resources, split by whether an allow entry matches them. */
@@ -145,36 +123,6 @@ export function formatGuardResult(
 
 function describe(change: DestructiveChange): string {
   return `${change.address} (${change.type}) would be ${change.action === "delete" ? "deleted" : "replaced"}`;
-}
-
-function resourceChangesOf(plan: any): any[] {
-  if (plan === null || typeof plan !== "object" || Array.isArray(plan)) {
-    throw new NotAPlanError(`not a Terraform plan: the JSON is not an object (${EXPECTED_INPUT})`);
-  }
-  if (Array.isArray(plan.resource_changes)) return plan.resource_changes;
-  if (plan.resource_changes !== undefined) {
-    throw new NotAPlanError(`not a Terraform plan: resource_changes is not a list (${EXPECTED_INPUT})`);
-  }
-  if (typeof plan.format_version === "string" && plan.planned_values !== null && typeof plan.planned_values === "object") {
-    return [];
-  }
-  if (typeof plan.format_version === "string" && plan.values !== undefined) {
-    throw new NotAPlanError(
-      `not a Terraform plan: this is state JSON (\`terraform show -json\` without a plan file); ${EXPECTED_INPUT}`,
-    );
-  }
-  throw new NotAPlanError(`not a Terraform plan: no resource_changes (${EXPECTED_INPUT})`);
-}
-
-/**
- * ["delete"] deletes; ["delete","create"] (the default) and ["create","delete"]
- * (create_before_destroy) replace. "forget" (a `removed` block with destroy = false) only
- * drops the resource from state, so like no-op/read/create/update it destroys nothing.
- */
-function destructiveAction(actions: string[]): DestructiveAction | undefined {
-  if (actions.length === 1 && actions[0] === "delete") return "delete";
-  if (actions.length === 2 && actions.includes("delete") && actions.includes("create")) return "replace";
-  return undefined;
 }
 
 /** Why an allow entry is unusable, or undefined when it is fine. */

@@ -4,38 +4,32 @@
  * Exit 0, or 2 with one line per unreadable file.
  */
 import * as path from "path";
-import { NotAPlanError, destructiveChanges } from "../guard/plan-guard";
-import { firstLine, InputError, readPlan } from "../guard/plan-file";
+import { CliIo, EXIT_BAD_INPUT, InputError, processIo } from "../lib/cli-io";
+import { readPlanFile } from "../plan/plan-json";
 import { StackPlan, formatSummary } from "./plan-summary";
 
-export function runSummary(files: string[], out: (text: string) => void, err: (text: string) => void): number {
+export function runSummary(files: string[], io: CliIo = processIo): number {
   if (files.length === 0) {
-    err("usage: npm run summary -- <plan.json>… (the output of terraform show -json <planfile>)");
-    return 2;
+    io.stderr("usage: npm run summary -- <plan.json>… (the output of terraform show -json <planfile>)");
+    return EXIT_BAD_INPUT;
   }
   const plans: StackPlan[] = [];
   let failed = false;
+  // Every file is read before anything is printed: a half-printed summary would read as complete.
   for (const file of files) {
     try {
-      const plan = readPlan(file);
-      destructiveChanges(plan); // rejects JSON that is not a plan, before anything is printed
-      plans.push({ stack: path.basename(file).split(".")[0], plan });
+      plans.push({ stack: path.basename(file).split(".")[0], plan: readPlanFile(file) });
     } catch (error) {
-      if (error instanceof InputError) err(error.message);
-      else if (error instanceof NotAPlanError) err(`${file}: ${firstLine(error)}`);
-      else throw error;
+      if (!(error instanceof InputError)) throw error;
+      io.stderr(error.message);
       failed = true;
     }
   }
-  if (failed) return 2;
-  out(formatSummary(plans));
+  if (failed) return EXIT_BAD_INPUT;
+  io.stdout(formatSummary(plans));
   return 0;
 }
 
 if (require.main === module) {
-  process.exitCode = runSummary(
-    process.argv.slice(2),
-    (text) => process.stdout.write(`${text}\n`),
-    (text) => process.stderr.write(`${text}\n`),
-  );
+  process.exitCode = runSummary(process.argv.slice(2));
 }

@@ -4,6 +4,7 @@
  * of changed resources with the attributes that change. Sensitive values are never printed.
  */
 import { GuardViolation, guardPlan } from "../guard/plan-guard";
+import { PlanAction, resourceChanges } from "../plan/plan-json";
 
 export interface StackPlan {
   /** Stack id shown in the report, e.g. "aws-prod". */
@@ -25,12 +26,20 @@ const MAX_VALUE_LENGTH = 60;
 const SENSITIVE = "(sensitive)";
 const UNKNOWN = "(known after apply)";
 
+// Terraform's own words in `terraform plan` output; no-op, read and forget change nothing.
+const SUMMARY_ACTIONS: Partial<Record<PlanAction, SummaryAction>> = {
+  create: "add",
+  update: "change",
+  replace: "replace",
+  delete: "destroy",
+};
+
 /** The changed resources of a plan; no-op and read changes are left out. */
 export function summarizeChanges(plan: any): ResourceSummary[] {
   const summaries: ResourceSummary[] = [];
-  for (const change of plan.resource_changes ?? []) {
+  for (const change of resourceChanges(plan)) {
     if (change.mode === "data") continue;
-    const action = summaryAction(change.change.actions);
+    const action = SUMMARY_ACTIONS[change.action];
     if (!action) continue;
     const changes = action === "change" || action === "replace" ? changedAttributes(change.change) : [];
     summaries.push({ address: change.address, action, changes });
@@ -71,14 +80,6 @@ export function formatSummary(plans: StackPlan[]): string {
     lines.push("");
   }
   return lines.join("\n");
-}
-
-function summaryAction(actions: string[]): SummaryAction | undefined {
-  if (actions.includes("delete") && actions.includes("create")) return "replace";
-  if (actions.includes("delete")) return "destroy";
-  if (actions.includes("create")) return "add";
-  if (actions.includes("update")) return "change";
-  return undefined;
 }
 
 /** Top-level attributes whose value differs, `name: before → after`, with replacement causes marked. */

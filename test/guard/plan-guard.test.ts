@@ -5,10 +5,10 @@ import {
   destructiveChanges,
   formatGuardResult,
   guardPlan,
-  NotAPlanError,
   STATEFUL_RESOURCE_REASONS,
   STATEFUL_RESOURCE_TYPES,
 } from "../../guard/plan-guard";
+import { NotAPlanError } from "../../plan/plan-json";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "plans");
 const fixture = (file: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, file), "utf8"));

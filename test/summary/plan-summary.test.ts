@@ -84,7 +84,7 @@ describe("npm run summary", () => {
   const run = (files: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = runSummary(files, (text) => out.push(text), (text) => err.push(text));
+    const code = runSummary(files, { stdout: (text) => out.push(text), stderr: (text) => err.push(text) });
     return { code, out: out.join("\n"), err };
   };
 
