@@ -6,7 +6,7 @@ import * as path from "path";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-/** The command `cdktf synth` runs, from cdktf.json (build the bundle, then run it). */
+/** The command `cdktf synth` runs, from cdktf.json (bin/synth.cjs: rebuild the bundle if stale, then run it). */
 const APP_COMMAND: string = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).app;
 
 function synth(configDir: string) {
@@ -86,4 +86,64 @@ test("a failed synthesis leaves an existing output directory exactly as it was",
   expect(fs.readFileSync(stackFile, "utf8")).toBe(before);
   expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["aws-dev", "aws-prod", "gcp-dev", "gcp-prod"]);
   fs.rmSync(outdir, { recursive: true });
+});
+
+/**
+ * A throwaway project around a copy of the launcher (bin/synth.cjs): its main.ts prints what
+ * lib/value resolves to, so a run shows which sources the bundle it ran was built from.
+ */
+function launcherProject(): { dir: string; run: () => ReturnType<typeof spawnSync> & { stdout: string; stderr: string }; bundle: () => string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "launcher-"));
+  fs.mkdirSync(path.join(dir, "bin"));
+  fs.copyFileSync(path.join(ROOT, "bin", "synth.cjs"), path.join(dir, "bin", "synth.cjs"));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  fs.writeFileSync(path.join(dir, "package.json"), "{}\n");
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), "{}\n");
+  fs.mkdirSync(path.join(dir, "lib", "value"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "lib", "value", "index.ts"), 'export const VALUE: string = "index";\n');
+  fs.writeFileSync(path.join(dir, "main.ts"), 'import { VALUE } from "./lib/value";\nconsole.log(VALUE);\n');
+  const run = () => spawnSync("sh", ["-c", APP_COMMAND], { cwd: dir, encoding: "utf8" });
+  const bundle = () => {
+    const stat = fs.statSync(path.join(dir, ".build", "main.js"));
+    return `${stat.ino}:${stat.mtimeMs}`;
+  };
+  return { dir, run, bundle };
+}
+
+test("the app rebuilds its bundle whenever a source changed, and only then", () => {
+  const { dir, run, bundle } = launcherProject();
+  const first = run();
+  expect(first.stderr).toBe("");
+  expect(first.stdout).toBe("index\n");
+  const built = bundle();
+  expect(run().stdout).toBe("index\n");
+  expect(bundle()).toBe(built); // nothing changed: no rebuild
+
+  // An edit of the same length with the old mtime restored: only the content tells.
+  const source = path.join(dir, "lib", "value", "index.ts");
+  const { atime, mtime } = fs.statSync(source);
+  fs.writeFileSync(source, 'export const VALUE: string = "INDEX";\n');
+  fs.utimesSync(source, atime, mtime);
+  expect(run().stdout).toBe("INDEX\n");
+
+  // A new file that changes what an unchanged import resolves to.
+  fs.writeFileSync(path.join(dir, "lib", "value.ts"), 'export const VALUE: string = "file";\n');
+  expect(run().stdout).toBe("file\n");
+  fs.rmSync(path.join(dir, "lib", "value.ts"));
+  expect(run().stdout).toBe("INDEX\n");
+
+  // The bundle replaced behind the launcher's back (e.g. by another build command).
+  fs.writeFileSync(path.join(dir, ".build", "main.js"), 'console.log("stale");\n');
+  expect(run().stdout).toBe("INDEX\n");
+  fs.rmSync(dir, { recursive: true });
+});
+
+test("a source that does not compile fails the synth with one line per error", () => {
+  const { dir, run } = launcherProject();
+  fs.writeFileSync(path.join(dir, "main.ts"), 'import { MISSING } from "./lib/value";\nconsole.log(MISSING;\n');
+  const { status, stdout, stderr } = run();
+  expect(status).toBe(1);
+  expect(stdout).toBe("");
+  expect(stderr.trim().split("\n")).toEqual(["main.ts:2:20: Expected \")\" but found \";\"", "1 build error(s); nothing was synthesized."]);
+  fs.rmSync(dir, { recursive: true });
 });
