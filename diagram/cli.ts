@@ -7,69 +7,33 @@
  * files as they were. Exit code 0 on success, 1 on a config or README problem, 2 on bad usage.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { parseArgs } from "util";
-import { App, TerraformStack, Testing } from "cdktf";
+import { CliIo, parseCommandLine, processIo } from "../lib/cli-io";
 import { ConfigError } from "../lib/errors";
 import { loadEnvironments } from "../environment/load";
-import { addEnvironmentStacks } from "../stacks/app";
+import { synthesizeStackJson } from "../stacks/synthesize";
 import { embedInReadme, GENERATED_NOTE, readmeSection, renderDiagrams } from "./mermaid";
 
-export { embedInReadme, readmeSection, renderDiagrams, stackDiagram } from "./mermaid";
-
 export const USAGE = "usage: npm run diagram -- [--out <dir>] [--readme <README.md>]   (config from INFRA_CONFIG_DIR, default config/)";
-
-export interface DiagramIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-const processIo: DiagramIo = {
-  stdout: (text) => process.stdout.write(`${text}\n`),
-  stderr: (text) => process.stderr.write(`${text}\n`),
-};
-
-/** Synthesized Terraform JSON of every stack of the environments in `configDir`, keyed by stack id. */
-export function synthesizeStacks(configDir: string): Record<string, any> {
-  const environments = loadEnvironments(configDir);
-  // The App wants an output directory even though nothing is written to it here.
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "diagram-synth-"));
-  try {
-    const app = new App({ outdir, stackTraces: false });
-    const ids = addEnvironmentStacks(app, environments);
-    return Object.fromEntries(ids.map((id) => [id, JSON.parse(Testing.synth(app.node.findChild(id) as TerraformStack))]));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
 
 /** Runs the command on its arguments (without `node` and the script) and returns the exit code. */
 export function runDiagramCli(
   argv: string[],
-  io: DiagramIo = processIo,
+  io: CliIo = processIo,
   configDir = process.env.INFRA_CONFIG_DIR ?? "config",
 ): number {
-  let values: { out?: string; readme?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { out: { type: "string" }, readme: { type: "string" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`diagram: ${(error as Error).message.split("\n")[0]}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  const args = parseCommandLine("diagram", USAGE, io, {
+    args: argv,
+    options: { out: { type: "string" }, readme: { type: "string" }, help: { type: "boolean", short: "h" } },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (typeof args === "number") return args;
+  const { values } = args;
   const outDir = values.out ?? "diagrams";
 
   try {
-    const stacks = synthesizeStacks(configDir);
+    const stacks = synthesizeStackJson(loadEnvironments(configDir));
     const documents = renderDiagrams(stacks);
     let readme: string | undefined;
     if (values.readme !== undefined) {

@@ -11,7 +11,7 @@ import { formatPolicyReport } from "../../policy/report";
 import { addEnvironmentStacks, stackId } from "../../stacks/app";
 import { isProduction } from "../../stacks/common";
 import { Cloud, EnvironmentSpec } from "../../environment/schema";
-import { exampleEnvironments } from "../support/example-stacks";
+import { exampleEnvironments, synthExampleStacks } from "../support/example-stacks";
 
 const ACCEPTED_FINDINGS: { stack: string; rule: string; resource: string; why: string }[] = [];
 
@@ -59,11 +59,9 @@ describe("example stacks as deployed (production = stage: production)", () => {
 test("the aspect sees every resource and provider block of each example stack (no findings is not for lack of input)", () => {
   const seen: PolicyRule = { id: "PROBE", severity: "low", title: "t", fix: "f", resourceTypes: ["*"], check: () => "seen" };
   const aspects = checkExamples(isProduction, [...ALL_RULES, seen]);
-  const environments = exampleEnvironments();
-  const app = Testing.app();
-  addEnvironmentStacks(app, environments);
+  const stacks = synthExampleStacks();
   for (const [id, aspect] of Object.entries(aspects)) {
-    const json = JSON.parse(Testing.synth(app.node.findChild(id) as any));
+    const { json } = stacks[id];
     const resources = Object.values(json.resource as Record<string, object>).reduce((sum, byId) => sum + Object.keys(byId).length, 0);
     const providers = Object.values(json.provider as Record<string, unknown[]>).reduce((sum, blocks) => sum + blocks.length, 0);
     expect(aspect.findings().filter((finding) => finding.rule === "PROBE")).toHaveLength(resources + providers);

@@ -34,11 +34,7 @@ export function synthExampleStacks(): Record<string, Synthesized> {
 /** Synthesizes the example stacks in this process (in the order the app adds them). */
 export function synthesizeExampleStacks(): Record<string, any> {
   // Loaded lazily: a test file that reads the shared JSON never pays for cdktf and the providers.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { Testing } = require("cdktf") as typeof import("cdktf");
-  const { addEnvironmentStacks } = require("../../stacks/app") as typeof import("../../stacks/app");
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const app = Testing.app();
-  const ids = addEnvironmentStacks(app, exampleEnvironments());
-  return Object.fromEntries(ids.map((id) => [id, JSON.parse(Testing.synth(app.node.findChild(id) as any))]));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { synthesizeStackJson } = require("../../stacks/synthesize") as typeof import("../../stacks/synthesize");
+  return synthesizeStackJson(exampleEnvironments());
 }
