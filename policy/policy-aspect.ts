@@ -6,6 +6,7 @@
  */
 import { IAspect, TerraformDataSource, TerraformElement, TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
+import { addressOf, sectionBlocks } from "../lib/terraform-json";
 import { ALL_RULES } from "./rules";
 import { Finding, PolicyRule, ResolvedResource, Severity, Suppression } from "./types";
 
@@ -135,10 +136,6 @@ function isCheckedElement(node: IConstruct): node is TerraformElement {
   );
 }
 
-function addressOf(resource: ResolvedResource): string {
-  return `${resource.type}.${resource.logicalId}`;
-}
-
 function providerLogicalId(name: string, alias: unknown): string {
   return typeof alias === "string" && alias !== "" ? `${name}.${alias}` : name;
 }
@@ -159,13 +156,8 @@ function stackBlocks(stack: TerraformStack, json: any): ResolvedResource[] {
     const prefix = `${stack.node.path}/`;
     return path?.startsWith(prefix) ? path.slice(prefix.length) : (path ?? "");
   };
-  const fromSection = (section: any, typePrefix: string): ResolvedResource[] =>
-    Object.entries(section ?? {}).flatMap(([type, byId]) =>
-      Object.entries(byId as Record<string, any>).map(([logicalId, raw]) => {
-        const { "//": metadata, ...config } = raw;
-        return { type: `${typePrefix}${type}`, logicalId, path: relative(metadata?.metadata?.path), config };
-      }),
-    );
+  const fromSection = (section: unknown, typePrefix = ""): ResolvedResource[] =>
+    sectionBlocks(section, typePrefix).map(({ type, logicalId, config, constructPath }) => ({ type, logicalId, path: relative(constructPath), config }));
   const providerPaths = new Map(
     stack.node
       .findAll()
@@ -178,7 +170,7 @@ function stackBlocks(stack: TerraformStack, json: any): ResolvedResource[] {
       return { type: "provider", logicalId, path: providerPaths.get(logicalId) ?? logicalId, config };
     }),
   );
-  return [...fromSection(json.resource, ""), ...fromSection(json.data, "data."), ...providers];
+  return [...fromSection(json.resource), ...fromSection(json.data, "data."), ...providers];
 }
 
 function validateRules(rules: PolicyRule[]): void {

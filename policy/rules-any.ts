@@ -1,5 +1,5 @@
 /** Rules for every cloud: nothing secret is ever written into the synthesized JSON. */
-import { isOnlyInterpolations } from "./config-helpers";
+import { isOnlyInterpolations } from "../lib/terraform-json";
 import { PolicyRule } from "./types";
 
 const SECRET_KEY = /password|secret_data|secret_string|private_key|access_key|secret_key/i;

@@ -2,19 +2,14 @@
  * AWS rules: the high-severity network, encryption and TLS checks checkov/trivy/cdk-nag apply to
  * the resources this project makes, plus production reliability settings.
  */
+import { block, blocks, isTrue, numberOf, referenced, refersTo } from "../lib/terraform-json";
 import {
   adminExposure,
-  block,
-  blocks,
   describeRange,
-  isTrue,
   isWorld,
   joinProblems,
   normalizeProtocol,
-  numberOf,
   PortRange,
-  referenced,
-  refersTo,
   show,
 } from "./config-helpers";
 import { PolicyRule, ResolvedResource } from "./types";

@@ -2,20 +2,15 @@
  * Google Cloud rules: firewall exposure, VM hardening, Cloud SQL privacy and TLS, load balancer
  * TLS and HTTP→HTTPS redirect, plus production reliability settings.
  */
+import { block, blocks, isFalse, isTrue, parseReference, referenced } from "../lib/terraform-json";
 import {
   adminExposure,
   ALL_PORTS,
-  block,
-  blocks,
   describeRange,
-  isFalse,
-  isTrue,
   isWorld,
   joinProblems,
   normalizeProtocol,
-  parseReference,
   PortRange,
-  referenced,
   show,
 } from "./config-helpers";
 import { PolicyRule, ResolvedResource } from "./types";

@@ -1,4 +1,5 @@
 /** Shapes shared by the policy rules, the aspect that runs them and the report. */
+import { TerraformBlock } from "../lib/terraform-json";
 
 export type Severity = "high" | "medium" | "low";
 
@@ -25,14 +26,9 @@ export interface PolicyRule {
   check(config: any, context: { all: ResolvedResource[]; self: ResolvedResource }): string | undefined;
 }
 
-export interface ResolvedResource {
-  /** Terraform type ("aws_lb"); "data.<type>" for data sources; "provider" for provider blocks. */
-  type: string;
-  /** Logical id in the synthesized JSON; for a provider block its name (and ".<alias>" if aliased). */
-  logicalId: string;
+export interface ResolvedResource extends TerraformBlock {
   /** Construct path relative to the stack, e.g. "database/instance". */
-  path: string;
-  config: any;
+  readonly path: string;
 }
 
 export interface Suppression {

@@ -3,7 +3,8 @@
  * text back into nodes, edges and subgraphs and check them against the example stacks, then
  * change a copy of the JSON and check that the picture follows.
  */
-import { escapeMermaidText, mermaidLabel, stackDiagram } from "../../diagram/mermaid";
+import { escapeMermaidText, mermaidLabel } from "../../diagram/graph";
+import { stackDiagram } from "../../diagram/mermaid";
 import { synthExampleStacks } from "../support/example-stacks";
 
 interface ParsedNode {

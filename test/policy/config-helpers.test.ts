@@ -1,29 +1,5 @@
-/** The JSON-reading helpers the rules share. */
-import { adminExposure, isOnlyInterpolations, isWorld, parseReference } from "../../policy/config-helpers";
-
-test.each([
-  ["${random_password.db_1234.result}", true],
-  ["${random_password.a.result}${random_password.b.result}", true],
-  ['${format("%s}", var.x)}', true],
-  ["prefix-${random_password.a.result}", false],
-  ["${random_password.a.result}-suffix", false],
-  ["$${not_an_interpolation}", false],
-  ["${unclosed", false],
-  ["hunter2", false],
-  ["", false],
-])("isOnlyInterpolations(%j) is %s", (text, expected) => {
-  expect(isOnlyInterpolations(text)).toBe(expected);
-});
-
-test("parseReference reads type, logical id and attribute of a whole-string reference only", () => {
-  expect(parseReference("${aws_security_group.load-balancer_security-group_80A0008E.id}")).toEqual({
-    type: "aws_security_group",
-    logicalId: "load-balancer_security-group_80A0008E",
-    attribute: "id",
-  });
-  expect(parseReference("${aws_lb.alb_1.arn}-suffix")).toBeUndefined();
-  expect(parseReference("sg-0123")).toBeUndefined();
-});
+/** What the rules share beyond reading the JSON (that is test/lib/terraform-json.test.ts). */
+import { adminExposure, isWorld } from "../../policy/config-helpers";
 
 test.each([
   ["0.0.0.0/0", true],
