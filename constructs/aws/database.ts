@@ -1,7 +1,7 @@
 /**
  * A managed SQL database on AWS: one RDS MySQL or PostgreSQL instance on the database subnets,
- * reachable only from the client security groups, over TLS only, with its master password
- * generated and kept by RDS in Secrets Manager (it never passes through Terraform).
+ * reachable only from the clients the stack admits with `database.allowFrom(client)`, over TLS only,
+ * with its master password generated and kept by RDS in Secrets Manager (it never passes through Terraform).
  */
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
@@ -10,9 +10,8 @@ import { DbParameterGroup, DbParameterGroupParameter } from "@cdktf/provider-aws
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { PropsError } from "../../lib/errors";
+import { Connectable, openTcpPath, peerProblem } from "./connections";
 import { SUPPORTED_MAJOR_VERSIONS } from "../../lib/database-versions";
 import { RDS_BACKUP_RETENTION_DAYS, RDS_IDENTIFIER_MAX, RDS_STORAGE_GB } from "./limits";
 
@@ -84,12 +83,10 @@ export interface DatabaseProps {
   readonly engineVersion: string;
   /** RDS instance class, e.g. "db.t4g.medium". */
   readonly instanceClass: string;
-  /** VPC that holds the subnets and the client security groups. */
+  /** VPC that holds the subnets and the security groups of the clients admitted with `allowFrom`. */
   readonly vpcId: string;
   /** Database subnets in at least two availability zones (RDS requires two even for a single-AZ instance). */
   readonly subnetIds: string[];
-  /** Security groups of the clients (e.g. the instance groups): the only sources admitted on the database port. At least one. */
-  readonly clientSecurityGroupIds: string[];
   /**
    * Name of the database created at launch: a letter, then letters, digits or underscores.
    * @default "app"
@@ -146,8 +143,12 @@ export interface DatabaseProps {
   readonly performanceInsights?: boolean;
 }
 
-/** RDS instance + subnet group + TLS-enforcing parameter group + security group wired to its clients. */
-export class Database extends Construct {
+/**
+ * RDS instance + subnet group + TLS-enforcing parameter group + security group.
+ * Only the clients admitted with `allowFrom(client)` reach the database port; synthesis fails
+ * (node validation) when none was admitted.
+ */
+export class Database extends Construct implements Connectable {
   /** "address:port". */
   readonly endpoint: string;
   /** DNS name of the instance. */
@@ -159,10 +160,19 @@ export class Database extends Construct {
   readonly securityGroupId: string;
   readonly identifier: string;
   readonly engine: DatabaseEngine;
+  private readonly name: string;
+  /** Security groups admitted by `allowFrom`, in call order (the index names their rules). */
+  private readonly clients: string[] = [];
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
     const { traits, family } = validate(id, props);
+    this.node.addValidation({
+      validate: () =>
+        this.clients.length > 0
+          ? []
+          : [`Database '${id}': no client admitted (call allowFrom(client) for each instance group that uses it; until then nothing reaches port ${this.port})`],
+    });
 
     const name = props.name;
     const tags = { Name: name };
@@ -181,27 +191,7 @@ export class Database extends Construct {
       vpcId: props.vpcId,
       tags: { Name: `${name}-db` },
     });
-    props.clientSecurityGroupIds.forEach((clientSecurityGroupId, index) => {
-      new VpcSecurityGroupIngressRule(this, `ingress-from-client-${index}`, {
-        securityGroupId: securityGroup.id,
-        description: `Port ${port} from database client ${index}`,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        referencedSecurityGroupId: clientSecurityGroupId,
-        tags,
-      });
-      // Client groups carry only the egress they need, so the path to the database is opened here.
-      new VpcSecurityGroupEgressRule(this, `client-${index}-egress-to-database`, {
-        securityGroupId: clientSecurityGroupId,
-        description: `To database ${name} on port ${port}`,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        referencedSecurityGroupId: securityGroup.id,
-        tags,
-      });
-    });
+    // The database port is opened to each client by allowFrom, called by the stack.
 
     const parameters: DbParameterGroupParameter[] = traits.parameters.map(({ name: parameterName, value }) => ({
       name: parameterName,
@@ -260,6 +250,28 @@ export class Database extends Construct {
     this.securityGroupId = securityGroup.id;
     this.identifier = instance.identifier;
     this.engine = props.engine;
+    this.name = name;
+  }
+
+  /**
+   * Admits a client (e.g. an `InstanceGroup`) on the database port: ingress on the database's group from
+   * the client's, and egress on the client's group to the database (client groups carry only the egress
+   * they need). Call it once per client, from the stack; the call order numbers the rules
+   * ("ingress-from-client-0", "client-0-egress-to-database", …), so append new clients to keep the others'.
+   * @throws Error when `client` has no security group id, is this database, or was already admitted
+   */
+  allowFrom(client: Connectable): void {
+    const problem = peerProblem(client, this.securityGroupId, this.clients);
+    if (problem) throw new Error(`Database '${this.node.id}': allowFrom: ${problem}`);
+    const index = this.clients.length;
+    openTcpPath(this, client, {
+      securityGroupId: this.securityGroupId,
+      port: this.port,
+      ingress: { id: `ingress-from-client-${index}`, description: `Port ${this.port} from database client ${index}` },
+      egress: { id: `client-${index}-egress-to-database`, description: `To database ${this.name} on port ${this.port}` },
+      tags: { Name: this.name },
+    });
+    this.clients.push(client.securityGroupId);
   }
 
   /**
@@ -338,15 +350,6 @@ function validate(id: string, props: DatabaseProps): { traits: EngineTraits; fam
   if (!props.vpcId) fail("vpcId", "is empty", "the id of the VPC holding the subnets");
   if (!Token.isUnresolved(props.subnetIds) && (!Array.isArray(props.subnetIds) || props.subnetIds.length < 2)) {
     fail("subnetIds", `${props.subnetIds?.length ?? 0} subnet(s) given`, "at least two database subnets in different availability zones");
-  }
-  // One rule pair per client: a list whose length is only known at apply time cannot be expanded here.
-  if (
-    !Array.isArray(props.clientSecurityGroupIds) ||
-    Token.isUnresolved(props.clientSecurityGroupIds) ||
-    props.clientSecurityGroupIds.length < 1 ||
-    props.clientSecurityGroupIds.some((group) => !group)
-  ) {
-    fail("clientSecurityGroupIds", "no client security group given", "a list of at least one security group id, each known at synth time (may be a reference)");
   }
 
   const databaseName = props.databaseName;

@@ -1,6 +1,7 @@
 /**
  * One service's virtual machines on AWS: a launch template and an autoscaling group that
- * registers its instances with a target group the load balancer already owns.
+ * registers its instances with a target group the load balancer already owns. The stack opens the
+ * service port to that load balancer with `instanceGroup.allowFrom(loadBalancer)`.
  *
  * Shell access goes through SSM Session Manager (the instance role carries
  * AmazonSSMManagedInstanceCore), so no key pair and no port 22 exist anywhere.
@@ -15,8 +16,8 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { PropsError } from "../../lib/errors";
+import { Connectable, openTcpPath, peerProblem } from "./connections";
 
 /** Amazon Linux 2023, resolved by EC2 at launch time (no data source, no API call at plan time). */
 export const DEFAULT_X86_64_IMAGE_ID = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -36,7 +37,7 @@ export interface InstanceGroupProps {
    * Letters, digits and hyphens, starting with a letter, at most 48 characters.
    */
   readonly name: string;
-  /** VPC that holds the subnets and the load balancer's security group. */
+  /** VPC that holds the subnets and the security group of the load balancer admitted with `allowFrom`. */
   readonly vpcId: string;
   /** Private subnets the instances run in (one per availability zone for resilience); at least one. */
   readonly subnetIds: string[];
@@ -46,8 +47,6 @@ export interface InstanceGroupProps {
   readonly port: number;
   /** Target group (owned by the load balancer construct) the instances register with. */
   readonly targetGroupArn: string;
-  /** The load balancer's security group: the only source admitted on `port`; this construct adds its egress rule to the instances. */
-  readonly loadBalancerSecurityGroupId: string;
   /** Fewest instances the group keeps running (>= 0). */
   readonly minSize: number;
   /** Most instances the group may scale out to (>= 1, >= minSize). */
@@ -104,9 +103,13 @@ export interface InstanceGroupProps {
   readonly detailedMonitoring?: boolean;
 }
 
-/** Launch template + autoscaling group + service security group + SSM-enabled instance role. */
-export class InstanceGroup extends Construct {
-  /** The instances' security group: give it to the database as a client. */
+/**
+ * Launch template + autoscaling group + service security group + SSM-enabled instance role.
+ * Nothing reaches the instances until `allowFrom(loadBalancer)` admits their load balancer;
+ * synthesis fails (node validation) when it was never called.
+ */
+export class InstanceGroup extends Construct implements Connectable {
+  /** The instances' security group: admit it as a client with `database.allowFrom(instanceGroup)`. */
   readonly securityGroupId: string;
   readonly autoScalingGroupName: string;
   readonly autoScalingGroupArn: string;
@@ -114,10 +117,22 @@ export class InstanceGroup extends Construct {
   /** Attach further policies (e.g. reading the database secret) to this role. */
   readonly instanceRoleName: string;
   readonly port: number;
+  private readonly name: string;
+  /** Security groups admitted by `allowFrom` (at most the one load balancer). */
+  private readonly admitted: string[] = [];
 
   constructor(scope: Construct, id: string, props: InstanceGroupProps) {
     super(scope, id);
     validate(id, props);
+    this.node.addValidation({
+      validate: () =>
+        this.admitted.length > 0
+          ? []
+          : [
+              `InstanceGroup '${id}': no load balancer admitted (call allowFrom(loadBalancer) with the load balancer of its target group; ` +
+                `until then neither requests nor health checks reach the instances)`,
+            ],
+    });
 
     const name = props.name;
     const tags = { Name: name };
@@ -131,25 +146,8 @@ export class InstanceGroup extends Construct {
       tags: { Name: `${name}-instances` },
     });
 
-    new VpcSecurityGroupIngressRule(this, "ingress-from-load-balancer", {
-      securityGroupId: securityGroup.id,
-      description: `Service port ${props.port} from the load balancer`,
-      ipProtocol: "tcp",
-      fromPort: props.port,
-      toPort: props.port,
-      referencedSecurityGroupId: props.loadBalancerSecurityGroupId,
-      tags,
-    });
-    // The load balancer's group has no egress of its own: each target group opens its own path.
-    new VpcSecurityGroupEgressRule(this, "load-balancer-egress-to-instances", {
-      securityGroupId: props.loadBalancerSecurityGroupId,
-      description: `To ${name} instances on port ${props.port}`,
-      ipProtocol: "tcp",
-      fromPort: props.port,
-      toPort: props.port,
-      referencedSecurityGroupId: securityGroup.id,
-      tags,
-    });
+    // The service port is opened to the load balancer by allowFrom, called by the stack.
+
     // Package repositories, SSM and other AWS APIs are all HTTPS (through the NAT gateway).
     new VpcSecurityGroupEgressRule(this, "egress-https", {
       securityGroupId: securityGroup.id,
@@ -278,6 +276,29 @@ export class InstanceGroup extends Construct {
     this.launchTemplateId = launchTemplate.id;
     this.instanceRoleName = role.name;
     this.port = props.port;
+    this.name = name;
+  }
+
+  /**
+   * Admits the load balancer whose target group the instances register with: ingress on `port` from its
+   * security group, and egress on its group to the instances (the load balancer's group has no egress of
+   * its own; each instance group opens its own path). Call it exactly once, from the stack.
+   * @throws Error when `loadBalancer` has no security group id, is this group, or a load balancer is already admitted
+   */
+  allowFrom(loadBalancer: Connectable): void {
+    const problem =
+      this.admitted.length > 0
+        ? "a load balancer is already admitted (one target group, so one load balancer)"
+        : peerProblem(loadBalancer, this.securityGroupId, this.admitted);
+    if (problem) throw new Error(`InstanceGroup '${this.node.id}': allowFrom: ${problem}`);
+    openTcpPath(this, loadBalancer, {
+      securityGroupId: this.securityGroupId,
+      port: this.port,
+      ingress: { id: "ingress-from-load-balancer", description: `Service port ${this.port} from the load balancer` },
+      egress: { id: "load-balancer-egress-to-instances", description: `To ${this.name} instances on port ${this.port}` },
+      tags: { Name: this.name },
+    });
+    this.admitted.push(loadBalancer.securityGroupId);
   }
 }
 
@@ -321,9 +342,6 @@ function validate(id: string, props: InstanceGroupProps): void {
     fail("port", "22 is the SSH port", "shell access goes through SSM Session Manager; serve the application on another port");
   }
   if (!props.targetGroupArn) fail("targetGroupArn", "is empty", "the ARN of the load balancer's target group");
-  if (!props.loadBalancerSecurityGroupId) {
-    fail("loadBalancerSecurityGroupId", "is empty", "the id of the load balancer's security group");
-  }
   if (!isInteger(props.minSize) || props.minSize < 0) {
     fail("minSize", `${props.minSize} is not allowed`, "an integer >= 0");
   }

@@ -1,8 +1,8 @@
 /**
  * The internet-facing Application Load Balancer in front of the services: HTTP redirects to
  * HTTPS, HTTPS routes by Host header to one target group per service and answers 404 to
- * anything else. Targets are registered elsewhere (the instance group attaches its ASG to
- * `targetGroupArns` and opens its security group to `securityGroupId`).
+ * anything else. Targets are registered elsewhere: the instance group attaches its ASG to
+ * `targetGroupArns`, and the stack opens it to this load balancer with `instanceGroup.allowFrom(loadBalancer)`.
  */
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
@@ -16,6 +16,7 @@ import { awsTargetGroupName } from "../../lib/naming";
 import { parseIpv4Cidr } from "../../lib/cidr";
 import { HealthCheckSettings, targetGroupHealthCheck } from "./health-check";
 import { PropsError } from "../../lib/errors";
+import { Connectable } from "./connections";
 import { ALB_IDLE_TIMEOUT_SECONDS, DEREGISTRATION_DELAY_SECONDS, ELB_NAME, ELB_NAME_MAX } from "./limits";
 import { describeRange, isIntegerIn, PORT_RANGE } from "../../lib/range";
 
@@ -141,14 +142,18 @@ function chunks<T>(items: T[], size: number): T[][] {
   return result;
 }
 
-export class LoadBalancer extends Construct {
+/** The ALB, its listeners, target groups and host rules, behind a security group open on 80/443 only. */
+export class LoadBalancer extends Construct implements Connectable {
   /** ARN of the load balancer. */
   readonly arn: string;
   /** Public DNS name, the target of alias records. */
   readonly dnsName: string;
   /** Route 53 zone id of the load balancer, for alias records. */
   readonly zoneId: string;
-  /** The load balancer's security group: targets allow ingress from it, and egress to them is added on it. */
+  /**
+   * The load balancer's security group. It has no egress of its own: `instanceGroup.allowFrom(loadBalancer)`
+   * admits it on the service port and adds the egress rule to those instances on it.
+   */
   readonly securityGroupId: string;
   /** ARN of the HTTPS:443 listener (extra rules, certificates). */
   readonly httpsListenerArn: string;
@@ -256,8 +261,8 @@ export class LoadBalancer extends Construct {
       vpcId: props.vpcId,
       tags: { Name: `${props.name}-alb` },
     });
-    // Standalone rules only: egress to each service is added by the instance group, so the
-    // group holds no blanket egress.
+    // Standalone rules only: egress to each service is added by that instance group's allowFrom,
+    // so the group holds no blanket egress.
     for (const cidr of ingressCidrs) {
       for (const [protocol, port] of [["http", 80], ["https", 443]] as const) {
         new VpcSecurityGroupIngressRule(this, `ingress-${protocol}-${cidr.replace("/", "_")}`, {

@@ -46,13 +46,14 @@ export class AwsWebStack extends TerraformStack {
     });
 
     for (const service of props.services) {
-      this.instanceGroups[service.name] = new InstanceGroup(this, `service-${service.name}`, {
+      const group = new InstanceGroup(this, `service-${service.name}`, {
         ...service.instanceGroup,
         vpcId: this.network.vpcId,
         subnetIds: this.network.privateSubnetIds,
         targetGroupArn: this.loadBalancer.targetGroupArns[service.name],
-        loadBalancerSecurityGroupId: this.loadBalancer.securityGroupId,
       });
+      group.allowFrom(this.loadBalancer);
+      this.instanceGroups[service.name] = group;
       for (const hostname of service.hostnames) {
         zone.addAliasRecord(hostname, { dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId });
       }
@@ -62,9 +63,10 @@ export class AwsWebStack extends TerraformStack {
       ...props.database,
       vpcId: this.network.vpcId,
       subnetIds: this.network.databaseSubnetIds,
-      clientSecurityGroupIds: Object.values(this.instanceGroups).map((group) => group.securityGroupId),
     });
+    // In service order: the order numbers the database's client rules.
     for (const [service, group] of Object.entries(this.instanceGroups)) {
+      this.database.allowFrom(group);
       this.database.grantSecretRead(service, group.instanceRoleName);
     }
 

@@ -1,23 +1,36 @@
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Database, DatabaseProps, parameterGroupFamily } from "../../constructs/aws/database";
 import { idOf, ref, synthWith, Synthesized } from "../support/synth";
 
-/** Builds the database next to two client security groups it can reference. */
-function buildIn(scope: Construct, overrides: Partial<DatabaseProps> = {}): Database {
+/** Builds the database next to two client security groups, admitted in this order unless `open` is false. */
+function buildIn(scope: Construct, overrides: Partial<DatabaseProps> = {}, open = true): Database {
   const web = new SecurityGroup(scope, "web-sg", { name: "web", vpcId: "vpc-123" });
   const worker = new SecurityGroup(scope, "worker-sg", { name: "worker", vpcId: "vpc-123" });
-  return new Database(scope, "db", {
+  const database = new Database(scope, "db", {
     name: "prod-db",
     engine: "postgres",
     engineVersion: "16",
     instanceClass: "db.t4g.medium",
     vpcId: "vpc-123",
     subnetIds: ["subnet-db-a", "subnet-db-b"],
-    clientSecurityGroupIds: [web.id, worker.id],
     ...overrides,
   });
+  if (open) {
+    database.allowFrom({ securityGroupId: web.id });
+    database.allowFrom({ securityGroupId: worker.id });
+  }
+  return database;
+}
+
+/** Builds in a stack and synthesizes it with the construct validations, as `cdktf synth` does. */
+function synthValidated(build: (scope: Construct) => void): string {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  build(stack);
+  return Testing.synth(stack, true);
 }
 
 function build(overrides: Partial<DatabaseProps> = {}): Synthesized {
@@ -152,23 +165,58 @@ describe("Database", () => {
       expect(group.egress).toBeUndefined();
     });
 
-    it("admits the database port only from each client security group", () => {
-      const ingress = Object.values(synth.resources("aws_vpc_security_group_ingress_rule")) as any[];
-      expect(ingress).toHaveLength(2);
-      for (const rule of ingress) {
-        expect(rule).toMatchObject({ security_group_id: dbSg, ip_protocol: "tcp", from_port: 5432, to_port: 5432 });
-        expect(rule.cidr_ipv4).toBeUndefined();
-      }
-      expect(ingress.map((rule) => rule.referenced_security_group_id)).toEqual(clients);
+    it("allowFrom(client) admits the database port only from each client security group, numbered in call order", () => {
+      const ingress = synth.resources("aws_vpc_security_group_ingress_rule");
+      expect(Object.keys(ingress)).toEqual([
+        expect.stringMatching(/^db_ingress-from-client-0_[0-9A-F]{8}$/),
+        expect.stringMatching(/^db_ingress-from-client-1_[0-9A-F]{8}$/),
+      ]);
+      expect(Object.values(ingress)).toEqual(
+        clients.map((client, index) => ({
+          security_group_id: dbSg,
+          referenced_security_group_id: client,
+          description: `Port 5432 from database client ${index}`,
+          ip_protocol: "tcp",
+          from_port: 5432,
+          to_port: 5432,
+          tags: { Name: "prod-db" },
+        })),
+      );
     });
 
-    it("opens each client's egress to the database port", () => {
-      const egress = Object.values(synth.resources("aws_vpc_security_group_egress_rule")) as any[];
-      expect(egress).toHaveLength(2);
-      for (const rule of egress) {
-        expect(rule).toMatchObject({ referenced_security_group_id: dbSg, ip_protocol: "tcp", from_port: 5432, to_port: 5432 });
-      }
-      expect(egress.map((rule) => rule.security_group_id)).toEqual(clients);
+    it("allowFrom(client) opens each client's egress to the database port", () => {
+      const egress = synth.resources("aws_vpc_security_group_egress_rule");
+      expect(Object.keys(egress)).toEqual([
+        expect.stringMatching(/^db_client-0-egress-to-database_[0-9A-F]{8}$/),
+        expect.stringMatching(/^db_client-1-egress-to-database_[0-9A-F]{8}$/),
+      ]);
+      expect(Object.values(egress)).toEqual(
+        clients.map((client) => ({
+          security_group_id: client,
+          referenced_security_group_id: dbSg,
+          description: "To database prod-db on port 5432",
+          ip_protocol: "tcp",
+          from_port: 5432,
+          to_port: 5432,
+          tags: { Name: "prod-db" },
+        })),
+      );
+    });
+
+    it("opens nothing until allowFrom is called", () => {
+      const closed = synthWith("aws", (scope) => buildIn(scope, {}, false));
+      expect(closed.resources("aws_vpc_security_group_ingress_rule")).toEqual({});
+      expect(closed.resources("aws_vpc_security_group_egress_rule")).toEqual({});
+    });
+
+    it("uses the engine's port (3306 on mysql)", () => {
+      const mysql = build({ engine: "mysql", engineVersion: "8.0" });
+      const rules = [
+        ...Object.values(mysql.resources("aws_vpc_security_group_ingress_rule")),
+        ...Object.values(mysql.resources("aws_vpc_security_group_egress_rule")),
+      ] as any[];
+      expect(rules).toHaveLength(4);
+      for (const rule of rules) expect(rule).toMatchObject({ from_port: 3306, to_port: 3306 });
     });
   });
 
@@ -247,13 +295,38 @@ describe("Database", () => {
       expect(props({ name: "sg-db" })).toThrow(`${error("name")}"sg-db" starts with "sg-"`);
     });
 
-    it("requires two subnets and at least one client security group", () => {
+    it("requires a VPC and two subnets", () => {
       expect(props({ subnetIds: ["subnet-a"] })).toThrow(
         `${error("subnetIds")}1 subnet(s) given (at least two database subnets in different availability zones)`,
       );
-      expect(props({ clientSecurityGroupIds: [] })).toThrow(`${error("clientSecurityGroupIds")}no client security group given`);
-      expect(props({ clientSecurityGroupIds: [""] })).toThrow(error("clientSecurityGroupIds"));
       expect(props({ vpcId: "" })).toThrow(`${error("vpcId")}is empty`);
+    });
+
+    it("fails synthesis when no client was admitted, naming the construct and the call to make", () => {
+      expect(() => synthValidated((scope) => buildIn(scope, {}, false))).toThrow(
+        "[test/db] Database 'db': no client admitted (call allowFrom(client) for each instance group that uses it; until then nothing reaches port 5432)",
+      );
+      expect(() => synthValidated((scope) => buildIn(scope))).not.toThrow();
+    });
+
+    it("allowFrom refuses a peer without a security group, itself, and a client admitted twice", () => {
+      const allowFrom = (peer: (database: Database) => { securityGroupId: string }) => () =>
+        synthWith("aws", (scope) => {
+          const database = buildIn(scope);
+          database.allowFrom(peer(database));
+        });
+      expect(allowFrom(() => ({ securityGroupId: "" }))).toThrow(
+        "Database 'db': allowFrom: the peer has no securityGroupId (pass a LoadBalancer, InstanceGroup or Database)",
+      );
+      expect(allowFrom((database) => database)).toThrow("Database 'db': allowFrom: a construct cannot admit itself");
+      expect(() =>
+        synthWith("aws", (scope) => {
+          const database = buildIn(scope, {}, false);
+          const client = { securityGroupId: new SecurityGroup(scope, "client-sg", { name: "client", vpcId: "vpc-123" }).id };
+          database.allowFrom(client);
+          database.allowFrom(client);
+        }),
+      ).toThrow("Database 'db': allowFrom: this peer is already admitted");
     });
 
     it("rejects malformed instance classes, database names and user names", () => {

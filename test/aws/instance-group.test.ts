@@ -1,5 +1,6 @@
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import {
@@ -9,6 +10,7 @@ import {
   InstanceGroupProps,
   isGravitonInstanceType,
 } from "../../constructs/aws/instance-group";
+import { PropsError } from "../../lib/errors";
 import { idOf, ref, synthWith, Synthesized } from "../support/synth";
 
 const USER_DATA = "#!/bin/bash\nset -euo pipefail\ndnf install -y nginx\n";
@@ -18,22 +20,32 @@ function build(overrides: Partial<InstanceGroupProps> = {}): Synthesized {
   return synthWith("aws", (scope) => buildIn(scope, overrides));
 }
 
-function buildIn(scope: Construct, overrides: Partial<InstanceGroupProps> = {}): InstanceGroup {
+/** The group, opened to a stand-in load balancer (`alb-sg`) unless `open` is false. */
+function buildIn(scope: Construct, overrides: Partial<InstanceGroupProps> = {}, open = true): InstanceGroup {
   const loadBalancerGroup = new SecurityGroup(scope, "alb-sg", { name: "alb", vpcId: "vpc-123" });
   const targetGroup = new LbTargetGroup(scope, "tg", { name: "web", port: 8080, protocol: "HTTP", vpcId: "vpc-123" });
-  return new InstanceGroup(scope, "web", {
+  const group = new InstanceGroup(scope, "web", {
     name: "prod-web",
     vpcId: "vpc-123",
     subnetIds: ["subnet-a", "subnet-b"],
     instanceType: "t3.medium",
     port: 8080,
     targetGroupArn: targetGroup.arn,
-    loadBalancerSecurityGroupId: loadBalancerGroup.id,
     minSize: 2,
     maxSize: 6,
     userData: USER_DATA,
     ...overrides,
   });
+  if (open) group.allowFrom({ securityGroupId: loadBalancerGroup.id });
+  return group;
+}
+
+/** Builds in a stack and synthesizes it with the construct validations, as `cdktf synth` does. */
+function synthValidated(build: (scope: Construct) => void): string {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  build(stack);
+  return Testing.synth(stack, true);
 }
 
 const props = (overrides: Partial<InstanceGroupProps> = {}) => () => build(overrides);
@@ -149,30 +161,49 @@ describe("InstanceGroup", () => {
       expect(group.egress).toBeUndefined();
     });
 
-    it("admits the service port only from the load balancer's security group", () => {
-      expect(Object.values(synth.resources("aws_vpc_security_group_ingress_rule"))).toEqual([
-        expect.objectContaining({
+    it("allowFrom(loadBalancer) admits the service port only from the load balancer's security group", () => {
+      const ingress = synth.resources("aws_vpc_security_group_ingress_rule");
+      // Created inside the instance group whoever calls allowFrom: the logical id follows its path.
+      expect(Object.keys(ingress)).toEqual([expect.stringMatching(/^web_ingress-from-load-balancer_[0-9A-F]{8}$/)]);
+      expect(Object.values(ingress)).toEqual([
+        {
           security_group_id: instanceSg,
           referenced_security_group_id: albSg,
+          description: "Service port 8080 from the load balancer",
           ip_protocol: "tcp",
           from_port: 8080,
           to_port: 8080,
-        }),
+          tags: { Name: "prod-web" },
+        },
       ]);
-      expect(synth.only("aws_vpc_security_group_ingress_rule").cidr_ipv4).toBeUndefined();
     });
 
-    it("opens the load balancer's egress to the instances on the service port", () => {
-      const egress = Object.values(synth.resources("aws_vpc_security_group_egress_rule"));
-      expect(egress).toContainEqual(
-        expect.objectContaining({
-          security_group_id: albSg,
-          referenced_security_group_id: instanceSg,
-          ip_protocol: "tcp",
-          from_port: 8080,
-          to_port: 8080,
-        }),
+    it("allowFrom(loadBalancer) opens the load balancer's egress to the instances on the service port", () => {
+      const egress = Object.entries(synth.resources("aws_vpc_security_group_egress_rule")).filter(
+        ([, rule]: [string, any]) => rule.security_group_id === albSg,
       );
+      expect(egress).toEqual([
+        [
+          expect.stringMatching(/^web_load-balancer-egress-to-instances_[0-9A-F]{8}$/),
+          {
+            security_group_id: albSg,
+            referenced_security_group_id: instanceSg,
+            description: "To prod-web instances on port 8080",
+            ip_protocol: "tcp",
+            from_port: 8080,
+            to_port: 8080,
+            tags: { Name: "prod-web" },
+          },
+        ],
+      ]);
+    });
+
+    it("opens nothing to the load balancer until allowFrom is called", () => {
+      const closed = synthWith("aws", (scope) => buildIn(scope, {}, false));
+      expect(closed.resources("aws_vpc_security_group_ingress_rule")).toEqual({});
+      expect(Object.values(closed.resources("aws_vpc_security_group_egress_rule"))).toEqual([
+        expect.objectContaining({ from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" }),
+      ]);
     });
 
     it("lets the instances out on HTTPS only", () => {
@@ -291,11 +322,39 @@ describe("InstanceGroup", () => {
       expect(props({ name: "sg-web" })).toThrow(`${error("name")}"sg-web" starts with "sg-"`);
     });
 
-    it("requires a VPC, subnets, a target group and the load balancer's security group", () => {
+    it("requires a VPC, subnets and a target group", () => {
       expect(props({ vpcId: "" })).toThrow(`${error("vpcId")}is empty`);
       expect(props({ subnetIds: [] })).toThrow(`${error("subnetIds")}no subnet given (at least one private subnet id)`);
       expect(props({ targetGroupArn: "" })).toThrow(`${error("targetGroupArn")}is empty`);
-      expect(props({ loadBalancerSecurityGroupId: "" })).toThrow(`${error("loadBalancerSecurityGroupId")}is empty`);
+    });
+
+    it("fails synthesis when no load balancer was admitted, naming the construct and the call to make", () => {
+      expect(() => synthValidated((scope) => buildIn(scope, {}, false))).toThrow(
+        "[test/web] InstanceGroup 'web': no load balancer admitted (call allowFrom(loadBalancer) with the load balancer of its target group; " +
+          "until then neither requests nor health checks reach the instances)",
+      );
+      expect(() => synthValidated((scope) => buildIn(scope))).not.toThrow();
+    });
+
+    it("allowFrom refuses a peer without a security group, itself, and a second load balancer", () => {
+      const allowFrom = (peer: (group: InstanceGroup) => { securityGroupId: string }) => () =>
+        synthWith("aws", (scope) => {
+          const group = buildIn(scope, {}, false);
+          group.allowFrom(peer(group));
+        });
+      expect(allowFrom(() => ({ securityGroupId: "" }))).toThrow(
+        "InstanceGroup 'web': allowFrom: the peer has no securityGroupId (pass a LoadBalancer, InstanceGroup or Database)",
+      );
+      expect(allowFrom(() => undefined as any)).toThrow("InstanceGroup 'web': allowFrom: the peer has no securityGroupId");
+      expect(allowFrom((group) => group)).toThrow("InstanceGroup 'web': allowFrom: a construct cannot admit itself");
+      // A wiring mistake in the stack, not in an environment file: no PropsError (which the app reports as a config problem).
+      expect(allowFrom(() => ({ securityGroupId: "" }))).not.toThrow(PropsError);
+      expect(() =>
+        synthWith("aws", (scope) => {
+          const group = buildIn(scope);
+          group.allowFrom({ securityGroupId: "sg-0123456789abcdef0" });
+        }),
+      ).toThrow("InstanceGroup 'web': allowFrom: a load balancer is already admitted (one target group, so one load balancer)");
     });
 
     it("rejects malformed instance types", () => {

@@ -1,5 +1,7 @@
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { TerraformOutput } from "cdktf";
+import { Connectable } from "../../constructs/aws/connections";
+import { InstanceGroup } from "../../constructs/aws/instance-group";
 import { LoadBalancer, LoadBalancerProps } from "../../constructs/aws/load-balancer";
 import { idOf, ref, synthWith } from "../support/synth";
 
@@ -217,6 +219,34 @@ describe("LoadBalancer", () => {
     expect(lb.dnsName).toBe(ref("aws_lb", albId, "dns_name"));
     expect(lb.zoneId).toBe(ref("aws_lb", albId, "zone_id"));
     expect(lb.securityGroupId).toBe(ref("aws_security_group", idOf(synth, "aws_security_group"), "id"));
+  });
+
+  test("is Connectable: instanceGroup.allowFrom(loadBalancer) adds egress to that service's instances on its group", () => {
+    const synth = synthWith("aws", (scope) => {
+      const lb = new LoadBalancer(scope, "lb", baseProps());
+      const web = new InstanceGroup(scope, "web", {
+        name: "shop-prod-web",
+        vpcId: "vpc-0123456789abcdef0",
+        subnetIds: ["subnet-private"],
+        instanceType: "t3.small",
+        port: 8080,
+        targetGroupArn: lb.targetGroupArns.web,
+        minSize: 1,
+        maxSize: 2,
+      });
+      const peer: Connectable = lb;
+      web.allowFrom(peer);
+    });
+    const sg = (name: string) => ref("aws_security_group", idOf(synth, "aws_security_group", (group) => group.name === name), "id");
+    const fromAlb = Object.values(synth.resources("aws_vpc_security_group_egress_rule")).filter(
+      (rule: any) => rule.security_group_id === sg("shop-prod-alb"),
+    );
+    expect(fromAlb).toEqual([
+      expect.objectContaining({ referenced_security_group_id: sg("shop-prod-web-instances"), ip_protocol: "tcp", from_port: 8080, to_port: 8080 }),
+    ]);
+    expect(Object.values(synth.resources("aws_vpc_security_group_ingress_rule"))).toContainEqual(
+      expect.objectContaining({ security_group_id: sg("shop-prod-web-instances"), referenced_security_group_id: sg("shop-prod-alb"), from_port: 8080 }),
+    );
   });
 
   describe("validation", () => {

@@ -1,5 +1,5 @@
 /** The AWS stacks of the example environments: composition and wiring. */
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { addEnvironmentStacks } from "../../stacks/app";
 import { EnvironmentSpec } from "../../environment/schema";
 import { exampleEnvironments, synthExampleStacks } from "../support/example-stacks";
@@ -112,6 +112,29 @@ describe("aws-prod", () => {
     }
   });
 
+  test("allowFrom wiring: each service admits the load balancer on its port, which gets egress to it and nowhere else", () => {
+    const group = (name: string) => ref("aws_security_group", idOf(prod, "aws_security_group", (sg) => sg.name === name), "id");
+    const rulesOn = (type: string, securityGroup: string) =>
+      Object.values(prod.resources(type)).filter((rule: any) => rule.security_group_id === securityGroup) as any[];
+    const albGroup = group("web-prod-alb");
+    const services = ["api", "chat", "config"].map((service) => ({
+      instances: group(`web-prod-${service}-instances`),
+      port: prod.resources("aws_lb_target_group")[targetGroupOf(prod, `web-prod-${service}`)].port,
+    }));
+    expect(rulesOn("aws_vpc_security_group_egress_rule", albGroup).map((rule) => [rule.referenced_security_group_id, rule.from_port, rule.to_port]).sort()).toEqual(
+      services.map(({ instances, port }) => [instances, port, port]).sort(),
+    );
+    for (const { instances, port } of services) {
+      expect(rulesOn("aws_vpc_security_group_ingress_rule", instances)).toEqual([
+        expect.objectContaining({ referenced_security_group_id: albGroup, ip_protocol: "tcp", from_port: port, to_port: port }),
+      ]);
+      // Out: HTTPS for packages and AWS APIs, and the database port through database.allowFrom.
+      expect(rulesOn("aws_vpc_security_group_egress_rule", instances).map((rule) => rule.referenced_security_group_id ?? rule.cidr_ipv4).sort()).toEqual(
+        ["0.0.0.0/0", group("web-prod-db")].sort(),
+      );
+    }
+  });
+
   test("the database is Multi-AZ, protected, and reachable only from the services", () => {
     expect(prod.only("aws_db_instance")).toMatchObject({
       engine: "mysql",
@@ -211,9 +234,16 @@ test("Graviton instance types get the arm64 image unless an image is configured"
   }
 });
 
-/** The single stack of an environment that has only an aws section. */
+test("the construct validations pass: every instance group admits its load balancer, the database admits its clients", () => {
+  const app = Testing.app();
+  const ids = addEnvironmentStacks(app, exampleEnvironments()).filter((id) => id.startsWith("aws-"));
+  expect(ids).toEqual(["aws-dev", "aws-prod"]);
+  for (const id of ids) expect(() => (app.node.findChild(id) as TerraformStack).runAllValidations()).not.toThrow();
+});
+
+/** The single stack of an environment that has only an aws section, synthesized with the construct validations. */
 function synthOne(environment: EnvironmentSpec): Synthesized {
   const app = Testing.app();
   const [id] = addEnvironmentStacks(app, [environment]);
-  return wrap(JSON.parse(Testing.synth(app.node.findChild(id) as any)));
+  return wrap(JSON.parse(Testing.synth(app.node.findChild(id) as any, true)));
 }
