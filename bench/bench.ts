@@ -102,7 +102,7 @@ function main(): void {
   const stackCount = fs.readdirSync(path.join(generatedOutdir, "stacks")).length;
   // After a source change the app rebuilds its bundle first; what that costs (not budgeted:
   // it happens once per change, not once per synth). Dropping the build record forces it.
-  fs.rmSync(path.join(ROOT, ".build", "main.inputs.json"), { force: true });
+  fs.rmSync(path.join(ROOT, "node_modules", ".cache", "synth", "main.inputs.json"), { force: true });
   const rebuild: Measurement = { label: "synth examples after a source change (rebuild)", command: APP_COMMAND, env: { CDKTF_OUTDIR: outdir }, samples: [] };
   rebuild.samples.push(runOnce(rebuild.label, rebuild.command, rebuild.env));
   measurements.push(rebuild);

@@ -10,12 +10,12 @@
  * Why it is fast:
  * - The bundle includes node_modules (cdktf, the provider bindings, zod, yaml): one file to read
  *   instead of ~650 modules to resolve, read and compile one by one.
- * - V8's compiled code for the bundle is cached next to it (.build/*.v8cache), so later runs
+ * - V8's compiled code for the bundle is cached next to it (*.v8cache), so later runs
  *   skip most parsing and compiling. V8 rejects a cache from another node version; it is then
  *   rewritten. The cache is skipped (plain require, source maps work) when INFRA_DEBUG is set or
  *   node runs with --enable-source-maps.
  *
- * When it rebuilds (.build/main.inputs.json records what the last build read):
+ * When it rebuilds (main.inputs.json next to the bundle records what the last build read):
  * - any project source esbuild read changed (content hash, so an edit within the same mtime
  *   tick or a restored mtime still counts), or a source file appeared or vanished in a
  *   directory holding one or one of its parents (a new `x.ts` changes what `./x` resolves to);
@@ -34,7 +34,11 @@ const vm = require("vm");
 
 const ROOT = path.resolve(__dirname, "..");
 const ENTRY = "main.ts";
-const OUT_DIR = path.join(ROOT, ".build");
+// Under node_modules/.cache (the usual place for tool caches): ESLint, tsc and jest skip it, and
+// `npm ci` clears it with the packages it was built from.
+const OUT_DIR = path.join(ROOT, "node_modules", ".cache", "synth");
+/** Where earlier versions wrote the bundle; removed on the next build so ESLint does not lint it. */
+const LEGACY_OUT_DIR = path.join(ROOT, ".build");
 const BUNDLE = path.join(OUT_DIR, "main.js");
 const STATE = path.join(OUT_DIR, "main.inputs.json");
 /** Read by esbuild (or deciding its output) without appearing among the metafile inputs. */
@@ -168,6 +172,7 @@ async function build() {
     }
   }
   fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.rmSync(LEGACY_OUT_DIR, { recursive: true, force: true });
   for (const stale of fs.readdirSync(OUT_DIR)) if (stale.endsWith(".v8cache")) fs.rmSync(path.join(OUT_DIR, stale), { force: true });
   let bundle;
   let id;

@@ -88,6 +88,9 @@ test("a failed synthesis leaves an existing output directory exactly as it was",
   fs.rmSync(outdir, { recursive: true });
 });
 
+/** Where bin/synth.cjs keeps the bundle, relative to the project. */
+const BUNDLE = path.join("node_modules", ".cache", "synth", "main.js");
+
 /**
  * A throwaway project around a copy of the launcher (bin/synth.cjs): its main.ts prints what
  * lib/value resolves to, so a run shows which sources the bundle it ran was built from.
@@ -96,7 +99,9 @@ function launcherProject(): { dir: string; run: () => ReturnType<typeof spawnSyn
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "launcher-"));
   fs.mkdirSync(path.join(dir, "bin"));
   fs.copyFileSync(path.join(ROOT, "bin", "synth.cjs"), path.join(dir, "bin", "synth.cjs"));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  // Only esbuild from the real node_modules: the launcher writes its bundle under node_modules.
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  fs.symlinkSync(path.join(ROOT, "node_modules", "esbuild"), path.join(dir, "node_modules", "esbuild"));
   fs.writeFileSync(path.join(dir, "package.json"), "{}\n");
   fs.writeFileSync(path.join(dir, "tsconfig.json"), "{}\n");
   fs.mkdirSync(path.join(dir, "lib", "value"), { recursive: true });
@@ -104,7 +109,7 @@ function launcherProject(): { dir: string; run: () => ReturnType<typeof spawnSyn
   fs.writeFileSync(path.join(dir, "main.ts"), 'import { VALUE } from "./lib/value";\nconsole.log(VALUE);\n');
   const run = () => spawnSync("sh", ["-c", APP_COMMAND], { cwd: dir, encoding: "utf8" });
   const bundle = () => {
-    const stat = fs.statSync(path.join(dir, ".build", "main.js"));
+    const stat = fs.statSync(path.join(dir, BUNDLE));
     return `${stat.ino}:${stat.mtimeMs}`;
   };
   return { dir, run, bundle };
@@ -133,7 +138,7 @@ test("the app rebuilds its bundle whenever a source changed, and only then", () 
   expect(run().stdout).toBe("INDEX\n");
 
   // The bundle replaced behind the launcher's back (e.g. by another build command).
-  fs.writeFileSync(path.join(dir, ".build", "main.js"), 'console.log("stale");\n');
+  fs.writeFileSync(path.join(dir, BUNDLE), 'console.log("stale");\n');
   expect(run().stdout).toBe("INDEX\n");
   fs.rmSync(dir, { recursive: true });
 });
