@@ -9,6 +9,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../lib/errors";
 import { EnvironmentSpec, environmentSchema } from "./schema";
+import { deprecationNotices } from "./parity";
 import { Problem, validateEnvironment } from "./validate";
 
 const ENVIRONMENT_FILE = /\.ya?ml$/;
@@ -72,7 +73,7 @@ export function parseEnvironment(
   }
   const problems = validateEnvironment(name, parsed.data);
   if (problems.length > 0) return { problems };
-  return { environment: { ...parsed.data, name, file } };
+  return { environment: { ...parsed.data, name, file, notices: deprecationNotices(parsed.data) } };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): Problem[] {

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { ALB_IDLE_TIMEOUT_SECONDS, RDS_STORAGE_GB, TARGET_GROUP_HEALTH_CHECK } from "../constructs/aws/limits";
-import { CLOUD_SQL_DISK_GB, GCP_HEALTH_CHECK } from "../constructs/gcp/limits";
+import { BACKEND_SERVICE_TIMEOUT_SECONDS, CLOUD_SQL_DISK_GB, GCP_HEALTH_CHECK, GCP_HEALTHY_STATUS } from "../constructs/gcp/limits";
 import { IntegerRange, intersect } from "../lib/range";
 
 const hostnamePattern = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -42,8 +42,11 @@ const healthCheck = z.strictObject({
   timeoutSeconds: integerOnBothClouds(TARGET_GROUP_HEALTH_CHECK.timeoutSeconds, GCP_HEALTH_CHECK.timeoutSeconds).default(5),
   healthyThreshold: integerOnBothClouds(TARGET_GROUP_HEALTH_CHECK.healthyThreshold, GCP_HEALTH_CHECK.healthyThreshold).default(2),
   unhealthyThreshold: integerOnBothClouds(TARGET_GROUP_HEALTH_CHECK.unhealthyThreshold, GCP_HEALTH_CHECK.unhealthyThreshold).default(3),
-  /** HTTP codes counted as healthy (AWS matcher syntax, e.g. "200" or "200-399"). */
-  matcher: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, "must be HTTP codes like 200 or 200-399").default("200-399"),
+  /**
+   * HTTP codes counted as healthy (AWS matcher syntax, e.g. "200" or "200-399"). "200" on both
+   * clouds by default: GCP health checks accept only 200, so anything else is AWS-only.
+   */
+  matcher: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, "must be HTTP codes like 200 or 200-399").default(GCP_HEALTHY_STATUS),
 });
 
 const service = z.strictObject({
@@ -89,17 +92,29 @@ const database = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must start with a letter and use a-z, 0-9, _").default("app"),
 });
 
+/**
+ * The load balancer's timeout when the environment file sets none. The clouds time out different
+ * things (AWS: a connection idle that long; GCP: a request or websocket lasting that long), so
+ * each is set in its cloud's section: `aws.loadBalancer.idleTimeoutSeconds`,
+ * `gcp.loadBalancer.requestTimeoutSeconds`.
+ */
+export const DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS = 60;
+
 const loadBalancer = z
   .strictObject({
-    /** Seconds an idle connection is kept; raise it for websockets (STOMP). */
-    idleTimeoutSeconds: z.number().int().min(ALB_IDLE_TIMEOUT_SECONDS.min).max(ALB_IDLE_TIMEOUT_SECONDS.max).default(60),
+    /**
+     * @deprecated One number meant the idle timeout on AWS but the request timeout on GCP: use
+     * `aws.loadBalancer.idleTimeoutSeconds` and `gcp.loadBalancer.requestTimeoutSeconds`. Still
+     * honoured (for both) where those are unset, with a notice.
+     */
+    idleTimeoutSeconds: z.number().int().min(ALB_IDLE_TIMEOUT_SECONDS.min).max(ALB_IDLE_TIMEOUT_SECONDS.max).optional(),
     algorithm: z.enum(["round-robin", "least-outstanding-requests"]).default("round-robin"),
   })
-  .default({ idleTimeoutSeconds: 60, algorithm: "round-robin" });
+  .default({ algorithm: "round-robin" });
 
 const certificate = z
   .strictObject({
-    /** Cover `*.<domain>` and `<domain>` instead of listing each hostname (AWS; GCP managed certs list hostnames). */
+    /** Cover `*.<domain>` and `<domain>` instead of listing each hostname. AWS only: refused with a gcp: section (Google-managed certificates cannot be wildcards). */
     wildcard: z.boolean().default(false),
   })
   .default({ wildcard: false });
@@ -129,6 +144,12 @@ const awsSection = z.strictObject({
     nat: z.enum(["single", "per-az"]).default("per-az"),
     flowLogs: z.boolean().default(false),
   }),
+  loadBalancer: z
+    .strictObject({
+      /** Seconds a connection may stay silent before the ALB closes it (an active websocket lives on); @default 60 */
+      idleTimeoutSeconds: z.number().int().min(ALB_IDLE_TIMEOUT_SECONDS.min).max(ALB_IDLE_TIMEOUT_SECONDS.max).optional(),
+    })
+    .default({}),
   /** Instance types for each cloud-neutral size. */
   instanceTypes: sizeMap.optional(),
   /** RDS instance classes for each cloud-neutral size. */
@@ -162,6 +183,17 @@ const gcpSection = z.strictObject({
     /** Admit SSH from Identity-Aware Proxy (35.235.240.0/20) only; nothing else can reach port 22. */
     iapSsh: z.boolean().default(false),
   }),
+  loadBalancer: z
+    .strictObject({
+      /** Seconds a request, or a whole websocket connection, may last (the backend service timeout); @default 60 */
+      requestTimeoutSeconds: z
+        .number()
+        .int()
+        .min(BACKEND_SERVICE_TIMEOUT_SECONDS.min)
+        .max(BACKEND_SERVICE_TIMEOUT_SECONDS.max)
+        .optional(),
+    })
+    .default({}),
   /** Machine types for each cloud-neutral size. */
   machineTypes: sizeMap.optional(),
   /** Cloud SQL tiers for each cloud-neutral size. */
@@ -230,6 +262,8 @@ export interface EnvironmentSpec extends EnvironmentFile {
   readonly name: string;
   /** Path of the file, as shown in error messages. */
   readonly file: string;
+  /** Deprecated fields still honoured, one line each (`<field>: <notice>`), printed at synth. */
+  readonly notices: readonly string[];
 }
 
 export const CLOUDS = ["aws", "gcp"] as const;

@@ -8,6 +8,7 @@ import { describeSupportedVersions, supportedMajorVersion } from "../lib/databas
 import { ELB_NAME_MAX as AWS_LB_NAME_MAX } from "../constructs/aws/limits";
 import { awsTargetGroupName, resourcePrefix } from "../lib/naming";
 import { LARGEST_CARVABLE_VPC_PREFIX, SUBNET_TIERS } from "../lib/subnet-layout";
+import { checkParity } from "./parity";
 import { AwsSpec, EnvironmentFile, GcpSpec } from "./schema";
 
 export interface Problem {
@@ -39,6 +40,7 @@ export function validateEnvironment(environment: string, spec: EnvironmentFile):
     (s, r) => s.aws && checkAws(s.aws, r),
     (s, r) => s.gcp && checkGcp(s.gcp, r),
     (s, r) => checkNameLengths(environment, s, r),
+    checkParity,
   ];
   for (const group of groups) {
     try {

@@ -106,6 +106,9 @@ export function main(configDir: string, outdir = process.env.CDKTF_OUTDIR ?? "cd
   if (!process.env.INFRA_DEBUG) Error.prepareStackTrace = () => "";
   try {
     const environments = loadEnvironments(configDir);
+    for (const environment of environments) {
+      for (const notice of environment.notices) process.stderr.write(`${environment.file}: ${notice}\n`);
+    }
     const app = new App({ outdir: staging, stackTraces: false });
     addEnvironmentStacks(app, environments);
     app.synth();
@@ -128,5 +131,6 @@ export function describeFailure(error: unknown): string {
   if (error instanceof ConfigError) return `${error.lines.join("\n")}\n${error.lines.length} problem(s); nothing was synthesized.\n`;
   const message = error instanceof Error ? error.message : String(error);
   const detail = process.env.INFRA_DEBUG && error instanceof Error ? `\n${error.stack}` : " (set INFRA_DEBUG=1 for the stack trace)";
-  return `internal error, please report: ${message.split("\n")[0]}${detail}\nnothing was synthesized.\n`;
+  // Kept whole: a failed construct validation lists one line per construct.
+  return `internal error, please report: ${message}${detail}\nnothing was synthesized.\n`;
 }

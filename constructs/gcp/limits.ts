@@ -23,6 +23,9 @@ export const GCP_HEALTH_CHECK = {
 /** The only status a GCP HTTP health check counts as healthy. */
 export const GCP_HEALTHY_STATUS = "200";
 
+/** Backend service `timeout_sec` of the global external Application Load Balancer. */
+export const BACKEND_SERVICE_TIMEOUT_SECONDS: IntegerRange = { min: 1, max: 86400 };
+
 /** Cloud SQL data disk (SSD). */
 export const CLOUD_SQL_DISK_GB: IntegerRange = { min: 10, max: 65536 };
 /** Compute Engine boot disks. */

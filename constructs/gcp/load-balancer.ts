@@ -18,7 +18,8 @@ import { ComputeTargetHttpProxy } from "@cdktf/provider-google/lib/compute-targe
 import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
 import { ComputeUrlMap } from "@cdktf/provider-google/lib/compute-url-map";
 import { PropsError } from "../../lib/errors";
-import { GCP_NAME, GCP_NAME_MAX } from "./limits";
+import { BACKEND_SERVICE_TIMEOUT_SECONDS, GCP_NAME, GCP_NAME_MAX } from "./limits";
+import { describeRange } from "../../lib/range";
 
 /** How a backend service spreads requests over the instances of its group. */
 export type LocalityPolicy = "ROUND_ROBIN" | "LEAST_REQUEST";
@@ -243,8 +244,8 @@ function validate(id: string, props: GcpLoadBalancerProps): { services: ValidSer
       `lower-case letters, digits and "-", starting with a letter, not ending with "-", at most ${MAX_NAME} characters`,
     );
   }
-  if (props.timeoutSeconds !== undefined && !isIntegerIn(props.timeoutSeconds, 1, 86400)) {
-    fail("timeoutSeconds", `${props.timeoutSeconds} is out of range`, "an integer from 1 to 86400");
+  if (props.timeoutSeconds !== undefined && !isIntegerIn(props.timeoutSeconds, BACKEND_SERVICE_TIMEOUT_SECONDS.min, BACKEND_SERVICE_TIMEOUT_SECONDS.max)) {
+    fail("timeoutSeconds", `${props.timeoutSeconds} is out of range`, describeRange(BACKEND_SERVICE_TIMEOUT_SECONDS));
   }
   if (props.localityPolicy !== undefined && !LOCALITY_POLICIES.includes(props.localityPolicy)) {
     fail("localityPolicy", `"${props.localityPolicy}" is not supported`, LOCALITY_POLICIES.map((p) => `"${p}"`).join(" or "));

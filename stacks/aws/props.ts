@@ -12,7 +12,7 @@ import { InstanceGroupProps } from "../../constructs/aws/instance-group";
 import { LoadBalancerProps, LoadBalancedService } from "../../constructs/aws/load-balancer";
 import { NetworkProps } from "../../constructs/aws/network";
 import { resourcePrefix } from "../../lib/naming";
-import { AwsSpec, EnvironmentSpec, Size } from "../../environment/schema";
+import { AwsSpec, DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, EnvironmentSpec, Size } from "../../environment/schema";
 import { certificateDomains, isProduction, localStatePath, stackTags } from "../common";
 
 /** Cloud-neutral sizes → EC2 instance types, unless the aws section overrides them. */
@@ -68,7 +68,8 @@ export function awsStackProps(environment: EnvironmentSpec, stackId: string): Aw
     certificate: certificateDomains(environment),
     loadBalancer: {
       name: prefix,
-      idleTimeoutSeconds: environment.loadBalancer.idleTimeoutSeconds,
+      idleTimeoutSeconds:
+        aws.loadBalancer.idleTimeoutSeconds ?? environment.loadBalancer.idleTimeoutSeconds ?? DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS,
       algorithm: environment.loadBalancer.algorithm,
       deletionProtection: production,
       services: environment.services.map(

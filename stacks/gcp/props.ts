@@ -12,7 +12,7 @@ import { GcpInstanceGroupProps } from "../../constructs/gcp/instance-group";
 import { GcpLoadBalancerProps, LocalityPolicy } from "../../constructs/gcp/load-balancer";
 import { GcpNetworkProps } from "../../constructs/gcp/network";
 import { resourcePrefix, serviceResourceName } from "../../lib/naming";
-import { EnvironmentSpec, GcpSpec, Size } from "../../environment/schema";
+import { DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, EnvironmentSpec, GcpSpec, Size } from "../../environment/schema";
 import { isProduction, localStatePath, stackTags } from "../common";
 
 /** Cloud-neutral sizes → Compute Engine machine types, unless the gcp section overrides them. */
@@ -118,8 +118,9 @@ export function gcpStackProps(environment: EnvironmentSpec, stackId: string): Gc
     }),
     loadBalancer: {
       name: prefix,
-      // Websockets (STOMP) live as long as the backend timeout allows: use the spec's idle timeout.
-      timeoutSeconds: environment.loadBalancer.idleTimeoutSeconds,
+      // A websocket (STOMP) lives at most this long: GCP has no idle timeout for it.
+      timeoutSeconds:
+        gcp.loadBalancer.requestTimeoutSeconds ?? environment.loadBalancer.idleTimeoutSeconds ?? DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS,
       localityPolicy: LOCALITY_POLICY[environment.loadBalancer.algorithm],
       services: environment.services.map((service) => ({ name: service.name, hostnames: service.hostnames })),
     },

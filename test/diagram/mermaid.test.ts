@@ -238,7 +238,7 @@ describe("aws-dev", () => {
     const sources = diagram.edges.filter((candidate) => candidate.to === nat.id).map((candidate) => diagram.nodes.get(candidate.from)!);
     expect(sources.map((source) => source.lines[1]).sort()).toEqual(privateCidrs);
     expect(onlyNode(diagram, startsWith("RDS ")).lines).toContain("single-AZ");
-    expect(onlyNode(diagram, startsWith("HTTPS 443")).lines[1]).toBe("certificate (ACM, DNS-validated): dev.example.com, *.dev.example.com");
+    expect(onlyNode(diagram, startsWith("HTTPS 443")).lines[1]).toBe("certificate (ACM, DNS-validated): api.dev.example.com, chat.dev.example.com, config.dev.example.com");
   });
 });
 

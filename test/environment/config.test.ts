@@ -30,7 +30,7 @@ describe("the example environments", () => {
       timeoutSeconds: 5,
       healthyThreshold: 2,
       unhealthyThreshold: 3,
-      matcher: "200-399",
+      matcher: "200",
     });
     expect(dev.aws?.backend).toEqual({ type: "local" });
   });

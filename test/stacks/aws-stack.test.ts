@@ -80,7 +80,7 @@ describe("aws-prod", () => {
       "config.example.com": ref("aws_lb_target_group", targetGroupOf(prod, "web-prod-config"), "arn"),
     });
     const chat = prod.resources("aws_lb_target_group")[targetGroupOf(prod, "web-prod-chat")];
-    expect(chat.health_check).toMatchObject({ path: "/actuator/health", matcher: "200-399" });
+    expect(chat.health_check).toMatchObject({ path: "/actuator/health", matcher: "200" });
   });
 
   test("the certificate lists every hostname and the HTTPS listener uses the validated ARN", () => {
@@ -210,14 +210,23 @@ describe("aws-dev", () => {
     ]);
   });
 
-  test("the wildcard certificate covers the apex and *.domain with one validation record", () => {
+  test("the certificate lists each hostname (the example also deploys to GCP, which has no wildcards)", () => {
     expect(dev.only("aws_acm_certificate")).toMatchObject({
-      domain_name: "dev.example.com",
-      subject_alternative_names: ["*.dev.example.com"],
+      domain_name: "api.dev.example.com",
+      subject_alternative_names: ["chat.dev.example.com", "config.dev.example.com"],
     });
-    const validationRecords = Object.values(dev.resources("aws_route53_record")).filter((record: any) => !record.alias);
-    expect(validationRecords).toHaveLength(1);
   });
+});
+
+test("an AWS-only environment may ask for a wildcard certificate: apex and *.domain with one validation record", () => {
+  const devSpec = exampleEnvironments().find((environment) => environment.name === "dev")!;
+  const stack = synthOne({ ...devSpec, gcp: undefined, certificate: { wildcard: true } });
+  expect(stack.only("aws_acm_certificate")).toMatchObject({
+    domain_name: "dev.example.com",
+    subject_alternative_names: ["*.dev.example.com"],
+  });
+  const validationRecords = Object.values(stack.resources("aws_route53_record")).filter((record: any) => !record.alias);
+  expect(validationRecords).toHaveLength(1);
 });
 
 test("Graviton instance types get the arm64 image unless an image is configured", () => {
