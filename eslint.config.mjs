@@ -6,7 +6,7 @@ const rootImportMessage =
   "Import one resource, e.g. '@cdktf/provider-aws/lib/vpc': the package root loads every binding (~5 s, ~1 GB).";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "coverage/", ".gen/"] },
+  { ignores: ["node_modules/", "cdktf.out/", "coverage/", ".gen/", ".build/"] },
   ...tseslint.configs.recommended,
   {
     rules: {
