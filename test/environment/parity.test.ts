@@ -7,16 +7,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { parseEnvironment } from "../../environment/load";
-import { environmentSchema } from "../../environment/schema";
+import { cloudNeutralFields, fieldSchema } from "../../environment/fields";
 import { awsStackProps } from "../../stacks/aws/props";
 import { gcpStackProps } from "../../stacks/gcp/props";
 
 const DEV = parse(fs.readFileSync(path.join(__dirname, "..", "..", "config", "dev.yaml"), "utf8"));
 const CLOUDS = ["aws", "gcp"] as const;
 type Cloud = (typeof CLOUDS)[number];
-
-/** Fields that by design change no stack: they steer the policy report and the destroy guard. */
-const EXEMPT = ["policy.suppressions", "dataProtection.allowDestroy"];
 
 /** A different valid value for fields a generic change cannot produce (strings, linked fields). */
 const CHANGES: Record<string, unknown> = {
@@ -46,46 +43,9 @@ const ALONG_WITH: Record<string, (spec: any) => void> = {
   },
 };
 
-/** Every leaf field path of the cloud-neutral part of the schema (array items as [0]). */
-function leafFields(schema: any, at: string): string[] {
-  const def = schema.def ?? schema._zod.def;
-  switch (def.type) {
-    case "optional":
-    case "default":
-    case "nullable":
-      return leafFields(def.innerType, at);
-    case "pipe":
-      return leafFields(def.in, at);
-    case "object":
-      return Object.entries(def.shape).flatMap(([key, value]) => {
-        const field = at ? `${at}.${key}` : key;
-        if (field === "aws" || field === "gcp" || EXEMPT.includes(field)) return [];
-        return leafFields(value, field);
-      });
-    case "array": {
-      const element = def.element.def ?? def.element._zod.def;
-      return element.type === "string" ? [at] : leafFields(def.element, `${at}[0]`);
-    }
-    default:
-      return [at];
-  }
-}
-
-function schemaAt(field: string): any {
-  let schema: any = environmentSchema;
-  for (const segment of field.replace(/\[0\]/g, ".[0]").split(".")) {
-    for (let def = schema.def; ["optional", "default", "nullable", "pipe"].includes(def.type); def = schema.def) {
-      schema = def.type === "pipe" ? def.in : def.innerType;
-    }
-    schema = segment === "[0]" ? schema.def.element : schema.def.shape[segment];
-  }
-  return schema;
-}
-
 /** A valid value different from `current`, for numbers, booleans and enums. */
 function genericChange(field: string, current: unknown): unknown {
-  let schema = schemaAt(field);
-  while (["optional", "default", "nullable", "pipe"].includes(schema.def.type)) schema = schema.def.type === "pipe" ? schema.def.in : schema.def.innerType;
+  const schema = fieldSchema(field);
   const def = schema.def;
   if (def.type === "boolean") return !(current ?? false);
   if (def.type === "enum") return Object.values(def.entries).find((option) => option !== (current ?? "small"));
@@ -118,7 +78,7 @@ function stackProps(cloud: Cloud, environment: any): string {
   return JSON.stringify(cloud === "aws" ? awsStackProps(environment, "aws-dev") : gcpStackProps(environment, "gcp-dev"));
 }
 
-const FIELDS = leafFields(environmentSchema, "");
+const FIELDS = cloudNeutralFields();
 
 test("the walk finds the cloud-neutral fields", () => {
   expect(FIELDS).toEqual(expect.arrayContaining(["project", "services[0].healthCheck.matcher", "certificate.wildcard", "database.finalSnapshot"]));
