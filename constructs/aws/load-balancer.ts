@@ -21,7 +21,8 @@ import { ALB_IDLE_TIMEOUT_SECONDS, DEREGISTRATION_DELAY_SECONDS, ELB_NAME, ELB_N
 import { describeRange, isIntegerIn, PORT_RANGE } from "../../lib/range";
 
 /** How the load balancer spreads requests over the healthy targets of a service. */
-export type LoadBalancingAlgorithm = "round-robin" | "least-outstanding-requests";
+/** ALB `load_balancing_algorithm_type` values this construct offers. */
+export type LoadBalancingAlgorithm = "round_robin" | "least_outstanding_requests";
 
 /** One backend service reached through the load balancer by Host header. */
 export interface LoadBalancedService {
@@ -88,8 +89,8 @@ export interface LoadBalancerProps {
   readonly idleTimeoutSeconds?: number;
 
   /**
-   * Request distribution within each target group.
-   * @default "round-robin"
+   * Request distribution within each target group (the target group's `load_balancing_algorithm_type`).
+   * @default "round_robin"
    */
   readonly algorithm?: LoadBalancingAlgorithm;
 
@@ -122,10 +123,7 @@ const MAX_HOSTNAMES = HOSTS_PER_RULE * PRIORITIES_PER_SERVICE;
 const MAX_HOST_VALUE = 128;
 const HOST_PATTERN = /^[a-z0-9*?.-]+$/;
 
-const ALGORITHMS: Record<LoadBalancingAlgorithm, string> = {
-  "round-robin": "round_robin",
-  "least-outstanding-requests": "least_outstanding_requests",
-};
+const ALGORITHMS: readonly LoadBalancingAlgorithm[] = ["round_robin", "least_outstanding_requests"];
 
 /** Why `name` is not a valid ALB or target group name, or undefined. */
 function elbNameProblem(name: string): string | undefined {
@@ -187,9 +185,9 @@ export class LoadBalancer extends Construct implements Connectable {
     if (!isIntegerIn(idleTimeout, ALB_IDLE_TIMEOUT_SECONDS)) {
       throw problem("idleTimeoutSeconds", `${idleTimeout} is out of range (${describeRange(ALB_IDLE_TIMEOUT_SECONDS)})`);
     }
-    const algorithm = props.algorithm ?? "round-robin";
-    if (!(algorithm in ALGORITHMS)) {
-      throw problem("algorithm", `"${algorithm}" is not supported ("round-robin" or "least-outstanding-requests")`);
+    const algorithm = props.algorithm ?? "round_robin";
+    if (!ALGORITHMS.includes(algorithm)) {
+      throw problem("algorithm", `"${algorithm}" is not supported ("round_robin" or "least_outstanding_requests")`);
     }
     const sslPolicy = props.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06";
     if (!sslPolicy.startsWith("ELBSecurityPolicy-")) {
@@ -327,7 +325,7 @@ export class LoadBalancer extends Construct implements Connectable {
         targetType: "instance",
         protocol: "HTTP",
         port: service.port,
-        loadBalancingAlgorithmType: ALGORITHMS[algorithm],
+        loadBalancingAlgorithmType: algorithm,
         deregistrationDelay: String(service.deregistrationDelay),
         healthCheck: service.healthCheck,
         tags: { Name: service.targetGroupName },

@@ -9,7 +9,7 @@ import { CertificateProps } from "../../constructs/aws/certificate";
 import { DatabaseProps } from "../../constructs/aws/database";
 import { DnsZoneProps } from "../../constructs/aws/dns-zone";
 import { InstanceGroupProps } from "../../constructs/aws/instance-group";
-import { LoadBalancerProps, LoadBalancedService } from "../../constructs/aws/load-balancer";
+import { LoadBalancedService, LoadBalancerProps, LoadBalancingAlgorithm } from "../../constructs/aws/load-balancer";
 import { NetworkProps } from "../../constructs/aws/network";
 import { resourcePrefix } from "../../lib/naming";
 import { AwsSpec, DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, EnvironmentSpec, Size } from "../../environment/schema";
@@ -19,6 +19,11 @@ import { certificateDomains, isProduction, localStatePath, stackTags } from "../
 const DEFAULT_INSTANCE_TYPES: Record<Size, string> = { small: "t3.small", medium: "t3.medium", large: "t3.large" };
 /** Cloud-neutral sizes → RDS instance classes (Graviton burstable/general purpose). */
 const DEFAULT_DATABASE_CLASSES: Record<Size, string> = { small: "db.t4g.small", medium: "db.t4g.medium", large: "db.m6g.large" };
+
+const TARGET_GROUP_ALGORITHM: Record<EnvironmentSpec["loadBalancer"]["algorithm"], LoadBalancingAlgorithm> = {
+  "round-robin": "round_robin",
+  "least-outstanding-requests": "least_outstanding_requests",
+};
 
 /** Props one service's instance group gets from the environment; the stack adds network and target group. */
 export type ServiceInstanceGroupProps = Omit<InstanceGroupProps, "vpcId" | "subnetIds" | "targetGroupArn" | "loadBalancerSecurityGroupId">;
@@ -70,7 +75,7 @@ export function awsStackProps(environment: EnvironmentSpec, stackId: string): Aw
       name: prefix,
       idleTimeoutSeconds:
         aws.loadBalancer.idleTimeoutSeconds ?? environment.loadBalancer.idleTimeoutSeconds ?? DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS,
-      algorithm: environment.loadBalancer.algorithm,
+      algorithm: TARGET_GROUP_ALGORITHM[environment.loadBalancer.algorithm],
       deletionProtection: production,
       services: environment.services.map(
         (service): LoadBalancedService => ({

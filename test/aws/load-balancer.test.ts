@@ -155,7 +155,7 @@ describe("LoadBalancer", () => {
 
   test("algorithm, idle timeout, deletion protection, TLS policy and deregistration delay are configurable", () => {
     const props = baseProps({
-      algorithm: "least-outstanding-requests",
+      algorithm: "least_outstanding_requests",
       idleTimeoutSeconds: 3600,
       deletionProtection: false,
       sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
@@ -265,7 +265,7 @@ describe("LoadBalancer", () => {
       [{ certificateArn: "my-cert" }, `LoadBalancer 'lb': certificateArn: "my-cert" is not an ARN (arn:aws:acm:...)`],
       [{ idleTimeoutSeconds: 0 }, "LoadBalancer 'lb': idleTimeoutSeconds: 0 is out of range (an integer from 1 to 4000)"],
       [{ idleTimeoutSeconds: 4001 }, "LoadBalancer 'lb': idleTimeoutSeconds: 4001 is out of range (an integer from 1 to 4000)"],
-      [{ algorithm: "random" as any }, `LoadBalancer 'lb': algorithm: "random" is not supported ("round-robin" or "least-outstanding-requests")`],
+      [{ algorithm: "random" as any }, `LoadBalancer 'lb': algorithm: "random" is not supported ("round_robin" or "least_outstanding_requests")`],
       [{ sslPolicy: "TLS13" }, `LoadBalancer 'lb': sslPolicy: "TLS13" is not an ELB security policy name (ELBSecurityPolicy-...)`],
       [{ ingressCidrs: [] }, "LoadBalancer 'lb': ingressCidrs: is empty (at least one IPv4 CIDR, e.g. 0.0.0.0/0)"],
       [{ ingressCidrs: ["::/0"] }, "LoadBalancer 'lb': ingressCidrs[0]: ::/0 is not a valid CIDR (expected a.b.c.d/n with n between 0 and 32) (IPv4 only: the load balancer has no IPv6 address)"],
