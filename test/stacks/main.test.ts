@@ -45,6 +45,23 @@ test("a broken config exits 1 with one line per problem, no stack trace, nothing
   expect(fs.existsSync(outdir)).toBe(false);
 });
 
+test("a deprecated field still synthesizes, with one notice line naming the file and the field", () => {
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), "deprecated-config-"));
+  const dev = fs
+    .readFileSync(path.join(ROOT, "config", "dev.yaml"), "utf8")
+    .replace(/^  loadBalancer:\n    (idleTimeoutSeconds|requestTimeoutSeconds): 3600.*\n/gm, "")
+    .replace("loadBalancer:\n  algorithm: round-robin", "loadBalancer:\n  algorithm: round-robin\n  idleTimeoutSeconds: 3600");
+  fs.writeFileSync(path.join(configDir, "dev.yaml"), dev);
+  const { status, stderr, outdir } = synth(configDir);
+  expect(stderr.trim().split("\n")).toEqual([
+    `${path.join(configDir, "dev.yaml")}: loadBalancer.idleTimeoutSeconds: deprecated, it means the idle timeout on AWS but the request (and websocket) timeout on GCP; move it to aws.loadBalancer.idleTimeoutSeconds and gcp.loadBalancer.requestTimeoutSeconds`,
+  ]);
+  expect(status).toBe(0);
+  const gcp = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "gcp-dev", "cdk.tf.json"), "utf8"));
+  expect(Object.values(gcp.resource.google_compute_backend_service).map((service: any) => service.timeout_sec)).toEqual([3600, 3600, 3600]);
+  fs.rmSync(outdir, { recursive: true });
+});
+
 test("synthesis replaces only generated files: Terraform's working files in cdktf.out survive", () => {
   const { outdir } = synth(path.join(ROOT, "config"));
   const stackDir = path.join(outdir, "stacks", "aws-dev");
