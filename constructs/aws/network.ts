@@ -1,7 +1,9 @@
 /**
  * The AWS network every other construct sits in: a VPC with public, private and database
  * subnet tiers across the given availability zones, NAT for outbound traffic from the
- * private tier, a locked-down default security group and optional VPC flow logs.
+ * private tier, a locked-down default security group and optional VPC flow logs. Without NAT the
+ * private tier is left out (the instances run in the public subnets with public addresses), and
+ * without a database so is the database tier. `Network.fromExisting` adopts a VPC someone else owns.
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
@@ -18,14 +20,18 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Construct } from "constructs";
 import { contains, Ipv4Block, overlaps, parseIpv4Cidr } from "../../lib/cidr";
-import { carvedSubnet, SubnetTier } from "../../lib/subnet-layout";
+import { carvedSubnet, SUBNET_TIERS, SubnetTier } from "../../lib/subnet-layout";
 import { PropsError } from "../../lib/errors";
+import { ExistingNetwork, ExistingNetworkProps, INetwork, validateZones } from "./existing-network";
+
+export type { ExistingNetworkProps, INetwork } from "./existing-network";
 
 /**
  * How the private subnets reach the internet.
  * - `per-az`: one NAT gateway per AZ, each private subnet uses the one in its own AZ (survives an AZ outage).
  * - `single`: one NAT gateway in the first public subnet shared by every AZ (cheaper; for dev).
- * - `none`: no NAT gateway and no default route in the private tier (fully isolated).
+ * - `none`: no NAT gateway. The private tier is then left out unless `privateSubnets` asks for it
+ *   (isolated: no default route); instances run in the public subnets with public addresses instead.
  */
 export type NatGatewayMode = "single" | "per-az" | "none";
 
@@ -81,6 +87,20 @@ export interface NetworkProps {
    */
   readonly natGateways?: NatGatewayMode;
   /**
+   * Whether the private tier (subnets, one route table per zone) exists. Without NAT nothing needs it:
+   * the instances run in the public subnets. `true` with `natGateways: "none"` gives private subnets
+   * with no route out of the VPC (e.g. for workloads reaching AWS through VPC endpoints only).
+   * The carved positions do not move, so turning a tier on later renumbers nothing.
+   * @default - true, except with natGateways "none"
+   */
+  readonly privateSubnets?: boolean;
+  /**
+   * Whether the database tier (subnets and their route-less route table) exists; false for an
+   * environment without a database.
+   * @default true
+   */
+  readonly databaseSubnets?: boolean;
+  /**
    * VPC flow logs to a CloudWatch log group; `true` uses the FlowLogOptions defaults.
    * @default false
    */
@@ -102,14 +122,25 @@ const TIER_PROPS: Record<SubnetTier, "publicSubnetCidrs" | "privateSubnetCidrs" 
   database: "databaseSubnetCidrs",
 };
 
-export class Network extends Construct {
+export class Network extends Construct implements INetwork {
+  /**
+   * A VPC and subnets that exist already, by id: creates nothing (no default security group
+   * takeover, NAT, routes or flow logs) and reads nothing (no data source, so offline plans work).
+   * @throws PropsError when an id is empty or malformed, or a tier lists other than one subnet per zone
+   */
+  static fromExisting(scope: Construct, id: string, props: ExistingNetworkProps): INetwork {
+    return new ExistingNetwork(scope, id, props);
+  }
+
   readonly vpcId: string;
   readonly vpcCidr: string;
   readonly availabilityZones: string[];
   readonly publicSubnetIds: string[];
+  /** Empty without a private tier (see `privateSubnets`). */
   readonly privateSubnetIds: string[];
+  /** Empty without a database tier (see `databaseSubnets`). */
   readonly databaseSubnetIds: string[];
-  /** Resolved literals (explicit or carved), in the order of availabilityZones. */
+  /** Resolved literals (explicit or carved), in the order of availabilityZones; empty for a missing tier. */
   readonly publicSubnetCidrs: string[];
   readonly privateSubnetCidrs: string[];
   readonly databaseSubnetCidrs: string[];
@@ -119,13 +150,14 @@ export class Network extends Construct {
   readonly natPublicIps: string[];
   readonly internetGatewayId: string;
   readonly publicRouteTableId: string;
-  /** One per AZ, in the order of availabilityZones. */
+  /** One per AZ, in the order of availabilityZones; empty without a private tier. */
   readonly privateRouteTableIds: string[];
   /**
    * Its routes are managed authoritatively (none besides the implicit local route): Terraform
    * removes any route added to it outside this construct. Gateway VPC endpoint associations are fine.
+   * Undefined without a database tier.
    */
-  readonly databaseRouteTableId: string;
+  readonly databaseRouteTableId?: string;
   /** Undefined when flow logs are off. */
   readonly flowLogGroupName?: string;
 
@@ -142,8 +174,14 @@ export class Network extends Construct {
     if (!NAT_MODES.includes(natMode)) {
       fail("natGateways", `"${natMode}" is not a NAT gateway mode (${NAT_MODES.map((m) => `"${m}"`).join(", ")})`);
     }
+    const privateTier = props.privateSubnets ?? natMode !== "none";
+    if (!privateTier && natMode !== "none") {
+      fail("privateSubnets", `false while natGateways is "${natMode}" (NAT gateways serve only the private tier; set natGateways: "none")`);
+    }
+    const wanted: Record<SubnetTier, boolean> = { public: true, private: privateTier, database: props.databaseSubnets ?? true };
+    const tiers = SUBNET_TIERS.filter((tier) => wanted[tier]);
     const flowLogs = resolveFlowLogs(props.flowLogs, fail);
-    const cidrs = resolveSubnetCidrs(props, vpcBlock, zones, fail);
+    const cidrs = resolveSubnetCidrs(props, tiers, vpcBlock, zones, fail);
 
     const name = props.name;
     this.availabilityZones = [...zones];
@@ -177,7 +215,7 @@ export class Network extends Construct {
     this.internetGatewayId = igw.id;
 
     const subnets = (tier: SubnetTier): Subnet[] =>
-      zones.map(
+      cidrs[tier].length === 0 ? [] : zones.map(
         (zone, i) =>
           new Subnet(this, `${tier}-subnet-${zone}`, {
             vpcId: vpc.id,
@@ -234,7 +272,8 @@ export class Network extends Construct {
     this.natPublicIps = natGateways.map(({ eip }) => eip.publicIp);
 
     // One table per AZ even with a single NAT, so moving to per-az only retargets routes.
-    const privateRouteTables = zones.map((zone, i) => {
+    const privateRouteTables = privateSubnets.map((subnet, i) => {
+      const zone = zones[i];
       const table = new RouteTable(this, `private-route-table-${zone}`, {
         vpcId: vpc.id,
         tags: { Name: `${name}-private-${zone}` },
@@ -247,19 +286,21 @@ export class Network extends Construct {
           natGatewayId: target.nat.id,
         });
       }
-      associate("private", privateSubnets[i], zone, table);
+      associate("private", subnet, zone, table);
       return table;
     });
     this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
 
-    // `route = []` makes the local route the only one: an internet route added by hand is removed on the next apply.
-    const databaseRouteTable = new RouteTable(this, "database-route-table", {
-      vpcId: vpc.id,
-      route: [],
-      tags: { Name: `${name}-database` },
-    });
-    databaseSubnets.forEach((subnet, i) => associate("database", subnet, zones[i], databaseRouteTable));
-    this.databaseRouteTableId = databaseRouteTable.id;
+    if (databaseSubnets.length > 0) {
+      // `route = []` makes the local route the only one: an internet route added by hand is removed on the next apply.
+      const databaseRouteTable = new RouteTable(this, "database-route-table", {
+        vpcId: vpc.id,
+        route: [],
+        tags: { Name: `${name}-database` },
+      });
+      databaseSubnets.forEach((subnet, i) => associate("database", subnet, zones[i], databaseRouteTable));
+      this.databaseRouteTableId = databaseRouteTable.id;
+    }
 
     if (flowLogs) {
       const logGroup = new CloudwatchLogGroup(this, "flow-log-group", {
@@ -334,26 +375,6 @@ function checkBlockSize(prop: string, what: string, block: Ipv4Block, fail: Fail
   }
 }
 
-function validateZones(zones: string[], fail: Fail): string[] {
-  if (!Array.isArray(zones) || zones.length < 2) {
-    fail(
-      "availabilityZones",
-      `${Array.isArray(zones) ? zones.length : 0} given, at least 2 are required (distinct zones, so the load balancer and database survive a zone outage)`,
-    );
-  }
-  const seen = new Set<string>();
-  zones.forEach((zone, i) => {
-    if (typeof zone !== "string" || zone.trim() === "") {
-      fail(`availabilityZones[${i}]`, `is empty (a zone name such as "eu-west-1a")`);
-    }
-    if (seen.has(zone)) {
-      fail("availabilityZones", `"${zone}" is listed more than once (each zone at most once)`);
-    }
-    seen.add(zone);
-  });
-  return zones;
-}
-
 function resolveFlowLogs(
   flowLogs: NetworkProps["flowLogs"],
   fail: Fail,
@@ -373,6 +394,7 @@ function resolveFlowLogs(
 
 function resolveSubnetCidrs(
   props: NetworkProps,
+  tiers: SubnetTier[],
   vpc: Ipv4Block,
   zones: string[],
   fail: Fail,
@@ -382,6 +404,13 @@ function resolveSubnetCidrs(
   for (const tier of Object.keys(TIER_PROPS) as SubnetTier[]) {
     const prop = TIER_PROPS[tier];
     const explicit = props[prop];
+    if (!tiers.includes(tier)) {
+      if (explicit !== undefined) {
+        fail(prop, `given, but there is no ${tier} tier (${tier === "private" ? 'natGateways is "none" and privateSubnets is not true' : "databaseSubnets is false"})`);
+      }
+      resolved[tier] = [];
+      continue;
+    }
     if (explicit !== undefined && (!Array.isArray(explicit) || explicit.length !== zones.length)) {
       fail(
         prop,

@@ -241,17 +241,40 @@ describe("NAT gateways", () => {
     expect(network.natPublicIps).toHaveLength(1);
   });
 
-  test("none: no NAT, no EIP, and no default route in the private tier", () => {
+  test("none: no NAT, no EIP, no private tier; only the public route to the internet gateway", () => {
     const { synth, network } = build({ natGateways: "none" });
     expect(synth.resources("aws_nat_gateway")).toEqual({});
     expect(synth.resources("aws_eip")).toEqual({});
+    const tiers = Object.values(synth.resources("aws_subnet")).map((subnet: any) => subnet.tags.Tier);
+    expect(tiers.sort()).toEqual(["database", "database", "public", "public"]);
+    const tables = Object.values(synth.resources("aws_route_table")).map((table: any) => table.tags.Name);
+    expect(tables.sort()).toEqual(["prod-web-database", "prod-web-public"]);
+    const route = synth.only("aws_route");
+    expect(route).toMatchObject({
+      route_table_id: ref("aws_route_table", idOf(synth, "aws_route_table", byName("prod-web-public")), "id"),
+      destination_cidr_block: "0.0.0.0/0",
+      gateway_id: ref("aws_internet_gateway", idOf(synth, "aws_internet_gateway"), "id"),
+    });
+    expect(Object.keys(synth.resources("aws_route_table_association"))).toHaveLength(4);
+    expect(network.privateSubnetIds).toEqual([]);
+    expect(network.privateSubnetCidrs).toEqual([]);
+    expect(network.privateRouteTableIds).toEqual([]);
+    expect(network.natGatewayIds).toEqual([]);
+    expect(network.natPublicIps).toEqual([]);
+    // The other tiers keep their carved positions: adding NAT later renumbers nothing.
+    expect(network.publicSubnetCidrs).toEqual(["10.20.0.0/21", "10.20.8.0/21"]);
+    expect(network.databaseSubnetCidrs).toEqual(["10.20.128.0/21", "10.20.136.0/21"]);
+  });
+
+  test("none with privateSubnets: an isolated private tier, one route table per zone and no default route", () => {
+    const { synth, network } = build({ natGateways: "none", privateSubnets: true });
+    expect(synth.resources("aws_nat_gateway")).toEqual({});
     for (const zone of ["eu-west-1a", "eu-west-1b"]) {
       expect(routesOf(synth, privateTableId(synth, zone))).toEqual([]);
     }
-    // Only the public route to the internet gateway remains.
     expect(Object.values(synth.resources("aws_route"))).toHaveLength(1);
-    expect(network.natGatewayIds).toEqual([]);
-    expect(network.natPublicIps).toEqual([]);
+    expect(network.privateSubnetCidrs).toEqual(["10.20.64.0/21", "10.20.72.0/21"]);
+    expect(network.privateRouteTableIds).toHaveLength(2);
   });
 
   test("no route anywhere targets the internet from the database tier in any NAT mode", () => {
@@ -260,6 +283,27 @@ describe("NAT gateways", () => {
       const databaseTableId = idOf(synth, "aws_route_table", byName("prod-web-database"));
       expect(routesOf(synth, databaseTableId)).toEqual([]);
     }
+  });
+});
+
+describe("database tier", () => {
+  test("databaseSubnets false: no database subnets, route table or associations; other tiers keep their CIDRs", () => {
+    const { synth, network } = build({ databaseSubnets: false });
+    const tiers = Object.values(synth.resources("aws_subnet")).map((subnet: any) => subnet.tags.Tier);
+    expect(tiers.sort()).toEqual(["private", "private", "public", "public"]);
+    expect(Object.values(synth.resources("aws_route_table")).map((table: any) => table.tags.Name)).not.toContain("prod-web-database");
+    expect(Object.keys(synth.resources("aws_route_table_association"))).toHaveLength(4);
+    expect(network.databaseSubnetIds).toEqual([]);
+    expect(network.databaseSubnetCidrs).toEqual([]);
+    expect(network.databaseRouteTableId).toBeUndefined();
+    expect(network.privateSubnetCidrs).toEqual(["10.20.64.0/21", "10.20.72.0/21"]);
+  });
+
+  test("NAT-less and database-less: a VPC with public subnets only", () => {
+    const { synth } = build({ natGateways: "none", databaseSubnets: false });
+    expect(Object.values(synth.resources("aws_subnet")).map((subnet: any) => subnet.tags.Tier)).toEqual(["public", "public"]);
+    expect(synth.only("aws_route_table").tags.Name).toBe("prod-web-public");
+    synth.only("aws_default_security_group");
   });
 });
 
@@ -417,6 +461,18 @@ describe("validation", () => {
     );
     expect(construct({ cidr: "10.0.0.0/8" })).toThrow(
       "Network 'net': cidr: 10.0.0.0/8 has a size AWS does not accept for a VPC (prefixes /16 to /28)",
+    );
+  });
+
+  test("tier switches that contradict each other or the CIDRs given", () => {
+    expect(construct({ natGateways: "single", privateSubnets: false })).toThrow(
+      `Network 'net': privateSubnets: false while natGateways is "single" (NAT gateways serve only the private tier; set natGateways: "none")`,
+    );
+    expect(construct({ natGateways: "none", privateSubnetCidrs: ["10.20.64.0/24", "10.20.65.0/24"] })).toThrow(
+      `Network 'net': privateSubnetCidrs: given, but there is no private tier (natGateways is "none" and privateSubnets is not true)`,
+    );
+    expect(construct({ databaseSubnets: false, databaseSubnetCidrs: ["10.20.200.0/24", "10.20.201.0/24"] })).toThrow(
+      "Network 'net': databaseSubnetCidrs: given, but there is no database tier (databaseSubnets is false)",
     );
   });
 
