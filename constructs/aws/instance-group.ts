@@ -5,6 +5,10 @@
  *
  * Shell access goes through SSM Session Manager (the instance role carries
  * AmazonSSMManagedInstanceCore), so no key pair and no port 22 exist anywhere.
+ *
+ * Instances have no public address and egress through NAT, except in a NAT-less network
+ * (`publicIp: true`, public subnets): the address only gives them a way out, because the
+ * security group still admits nothing but the load balancer.
  */
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
@@ -39,7 +43,10 @@ export interface InstanceGroupProps {
   readonly name: string;
   /** VPC that holds the subnets and the security group of the load balancer admitted with `allowFrom`. */
   readonly vpcId: string;
-  /** Private subnets the instances run in (one per availability zone for resilience); at least one. */
+  /**
+   * Subnets the instances run in (one per availability zone for resilience); at least one. Private
+   * subnets with a NAT route, or public subnets together with `publicIp: true`.
+   */
   readonly subnetIds: string[];
   /** EC2 instance type, e.g. "t3.medium". Graviton types (e.g. "t4g.medium") get the arm64 default image. */
   readonly instanceType: string;
@@ -101,6 +108,14 @@ export interface InstanceGroupProps {
    * @default true
    */
   readonly detailedMonitoring?: boolean;
+  /**
+   * Give each instance a public IPv4 address, for a network without NAT where the instances run in
+   * public subnets and reach package repositories and AWS APIs through the internet gateway.
+   * Inbound traffic is unchanged: only the load balancer's security group is admitted.
+   * AWS bills every public IPv4 address.
+   * @default false
+   */
+  readonly publicIp?: boolean;
 }
 
 /**
@@ -148,7 +163,7 @@ export class InstanceGroup extends Construct implements Connectable {
 
     // The service port is opened to the load balancer by allowFrom, called by the stack.
 
-    // Package repositories, SSM and other AWS APIs are all HTTPS (through the NAT gateway).
+    // Package repositories, SSM and other AWS APIs are all HTTPS (through NAT, or the internet gateway with publicIp).
     new VpcSecurityGroupEgressRule(this, "egress-https", {
       securityGroupId: securityGroup.id,
       description: "HTTPS to package repositories and AWS APIs",
@@ -215,7 +230,7 @@ export class InstanceGroup extends Construct implements Connectable {
       networkInterfaces: [
         {
           deviceIndex: 0,
-          associatePublicIpAddress: "false",
+          associatePublicIpAddress: props.publicIp ? "true" : "false",
           deleteOnTermination: "true",
           securityGroups: [securityGroup.id],
         },
@@ -327,7 +342,7 @@ function validate(id: string, props: InstanceGroupProps): void {
   }
   if (!props.vpcId) fail("vpcId", "is empty", "the id of the VPC holding the subnets");
   if (!Token.isUnresolved(props.subnetIds) && (!Array.isArray(props.subnetIds) || props.subnetIds.length < 1)) {
-    fail("subnetIds", "no subnet given", "at least one private subnet id");
+    fail("subnetIds", "no subnet given", "at least one subnet id: private ones, or public ones with publicIp");
   }
   if (
     typeof props.instanceType !== "string" ||
@@ -359,6 +374,9 @@ function validate(id: string, props: InstanceGroupProps): void {
         `an integer from ${props.minSize} to ${props.maxSize}`,
       );
     }
+  }
+  if (props.publicIp !== undefined && typeof props.publicIp !== "boolean") {
+    fail("publicIp", `${JSON.stringify(props.publicIp)} is not a boolean`, "true for public subnets without NAT, false otherwise");
   }
   if (props.userData !== undefined && typeof props.userData !== "string") {
     fail("userData", "is not a string", "a plain start-up script; it is base64-encoded here");

@@ -312,6 +312,34 @@ describe("InstanceGroup", () => {
     });
   });
 
+  describe("publicIp (NAT-less network, public subnets)", () => {
+    const publicSynth = build({ publicIp: true, subnetIds: ["subnet-public-a", "subnet-public-b"] });
+    const template = publicSynth.only("aws_launch_template");
+    const publicSg = ref("aws_security_group", idOf(publicSynth, "aws_security_group", (g) => g.name === "prod-web-instances"), "id");
+
+    it("associates a public IPv4 address on the same interface, which still carries the only security group", () => {
+      expect(template.network_interfaces).toEqual([
+        { device_index: 0, associate_public_ip_address: "true", delete_on_termination: "true", security_groups: [publicSg] },
+      ]);
+      expect(template.vpc_security_group_ids).toBeUndefined();
+      expect(publicSynth.only("aws_autoscaling_group").vpc_zone_identifier).toEqual(["subnet-public-a", "subnet-public-b"]);
+    });
+
+    it("admits only the load balancer, as without a public address, and keeps IMDSv2", () => {
+      const ingress = Object.values(publicSynth.resources("aws_vpc_security_group_ingress_rule"));
+      expect(ingress).toEqual([expect.objectContaining({ security_group_id: publicSg, referenced_security_group_id: albSg })]);
+      expect(ingress[0].cidr_ipv4).toBeUndefined();
+      expect(template.metadata_options).toEqual(synth.only("aws_launch_template").metadata_options);
+    });
+
+    it("is off unless asked for", () => {
+      expect(build({ publicIp: false }).only("aws_launch_template").network_interfaces[0].associate_public_ip_address).toBe("false");
+      expect(props({ publicIp: "yes" as any })).toThrow(
+        `InstanceGroup 'web': publicIp: "yes" is not a boolean (true for public subnets without NAT, false otherwise)`,
+      );
+    });
+  });
+
   describe("validation", () => {
     const error = (prop: string) => `InstanceGroup 'web': ${prop}: `;
 
@@ -324,7 +352,7 @@ describe("InstanceGroup", () => {
 
     it("requires a VPC, subnets and a target group", () => {
       expect(props({ vpcId: "" })).toThrow(`${error("vpcId")}is empty`);
-      expect(props({ subnetIds: [] })).toThrow(`${error("subnetIds")}no subnet given (at least one private subnet id)`);
+      expect(props({ subnetIds: [] })).toThrow(`${error("subnetIds")}no subnet given (at least one subnet id: private ones, or public ones with publicIp)`);
       expect(props({ targetGroupArn: "" })).toThrow(`${error("targetGroupArn")}is empty`);
     });
 
