@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { GcpNetwork, GcpNetworkProps, LoadBalancerHealthCheckRuleOptions } from "../../constructs/gcp/network";
+import { GcpNetwork, GcpNetworkProps, IGcpNetwork, LoadBalancerHealthCheckRuleOptions } from "../../constructs/gcp/network";
 import { idOf, ref, Synthesized, synthWith } from "../support/synth";
 
 const base: GcpNetworkProps = {
@@ -74,6 +74,7 @@ describe("network and subnet", () => {
       out("routerName", n.routerName);
       out("natName", n.natName);
       out("connection", n.privateServiceConnection.id);
+      out("peering", n.privateServicePeering?.id);
     });
     const networkId = idOf(synth, "google_compute_network");
     const subnetId = idOf(synth, "google_compute_subnetwork");
@@ -87,6 +88,7 @@ describe("network and subnet", () => {
       routerName: ref("google_compute_router", idOf(synth, "google_compute_router"), "name"),
       natName: ref("google_compute_router_nat", idOf(synth, "google_compute_router_nat"), "name"),
       connection: ref("google_service_networking_connection", idOf(synth, "google_service_networking_connection"), "id"),
+      peering: ref("google_service_networking_connection", idOf(synth, "google_service_networking_connection"), "id"),
     });
     expect(network.region).toBe("europe-west1");
     expect(network.subnetCidr).toBe("10.30.0.0/20");
@@ -145,6 +147,41 @@ describe("private service access", () => {
   test("a /24 range is accepted", () => {
     const { synth } = build({ privateServiceAccessCidr: "192.168.10.0/24" });
     expect(synth.only("google_compute_global_address")).toMatchObject({ address: "192.168.10.0", prefix_length: 24 });
+  });
+});
+
+describe("modes", () => {
+  test("cloudNat false: no router and no NAT, the rest unchanged", () => {
+    const { synth, network } = build({ cloudNat: false });
+    expect(synth.resources("google_compute_router")).toEqual({});
+    expect(synth.resources("google_compute_router_nat")).toEqual({});
+    expect(network.routerName).toBeUndefined();
+    expect(network.natName).toBeUndefined();
+    synth.only("google_compute_subnetwork");
+    synth.only("google_service_networking_connection");
+  });
+
+  test("privateServiceAccess false: no reserved range and no peering, and nothing to depend on", () => {
+    const { synth, network } = build({ privateServiceAccess: false, privateServiceAccessCidr: undefined });
+    expect(synth.resources("google_compute_global_address")).toEqual({});
+    expect(synth.resources("google_service_networking_connection")).toEqual({});
+    expect(network.privateServiceAccessCidr).toBeUndefined();
+    const asInterface: IGcpNetwork = network;
+    expect(asInterface.privateServicePeering).toBeUndefined();
+    // The deprecated, always-typed name refuses rather than hand Cloud SQL an undefined dependency.
+    expect(() => network.privateServiceConnection).toThrow(
+      "GcpNetwork 'net': privateServiceConnection: there is none (privateServiceAccess is false; read privateServicePeering)",
+    );
+    synth.only("google_compute_router_nat");
+  });
+
+  test("both off: a network and its subnet only, and the health-check rules still land on it", () => {
+    const { synth } = build({ cloudNat: false, privateServiceAccess: false, privateServiceAccessCidr: undefined }, (network) =>
+      network.allowLoadBalancerHealthChecks("hc", { port: 8080, targetTag: "web" }),
+    );
+    const types = Object.keys(synth.json.resource).sort();
+    expect(types).toEqual(["google_compute_firewall", "google_compute_network", "google_compute_subnetwork"]);
+    expect(synth.only("google_compute_firewall")).toMatchObject({ network: networkRef(synth), source_ranges: ["130.211.0.0/22", "35.191.0.0/16"] });
   });
 });
 
@@ -257,6 +294,15 @@ describe("validation", () => {
       `GcpNetwork 'net': privateServiceAccessCidr: 10.30.8.0/24 overlaps subnetCidr 10.30.0.0/20 ${message}`,
     );
     expect(construct({ privateServiceAccessCidr: "10.30.16.0/24" })).not.toThrow();
+  });
+
+  test("private service access range required with it, refused without it", () => {
+    expect(construct({ privateServiceAccessCidr: undefined })).toThrow(
+      "GcpNetwork 'net': privateServiceAccessCidr: is required with private service access (a /8 to /24 range for Cloud SQL private IPs; or set privateServiceAccess: false for no database)",
+    );
+    expect(construct({ privateServiceAccess: false })).toThrow(
+      "GcpNetwork 'net': privateServiceAccessCidr: given while privateServiceAccess is false (drop it, or set privateServiceAccess: true)",
+    );
   });
 
   test("name", () => {
