@@ -1,6 +1,7 @@
 /**
- * The public Route 53 hosted zone of the application's domain: either created here (and then
- * delegated at the registrar with `nameServers`) or an existing zone adopted by id.
+ * The public Route 53 hosted zone of the application's domain: created here (and then delegated at
+ * the registrar with `nameServers`, or by an NS record in a parent zone of the same account), or an
+ * existing zone adopted by id.
  */
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
@@ -21,6 +22,16 @@ export interface DnsZoneProps {
    * @default a new public hosted zone is created
    */
   readonly existingZoneId?: string;
+
+  /**
+   * Id of a hosted zone in the same AWS account that serves a parent domain of domainName (e.g. the
+   * zone of "example.com" for "dev.example.com"). The created zone is delegated by an NS record set
+   * for domainName in that zone, holding the new zone's name servers, so nothing is to be done at
+   * the registrar. A parent in another account cannot be written from this stack: delegate by hand
+   * with `nameServers` instead.
+   * @default no delegation record (delegate at the registrar with `nameServers`)
+   */
+  readonly parentZoneId?: string;
 
   /**
    * Let `terraform destroy` delete the created zone even when it still holds records that
@@ -47,6 +58,14 @@ export interface AliasTarget {
 
 // Route 53 ids are upper-case alphanumerics starting with "Z"; "/hostedzone/Z…" is a common paste mistake.
 const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+// Short enough that a wrong delegation is corrected within the hour, long enough that resolvers
+// do not ask the parent on every lookup.
+const DELEGATION_TTL_SECONDS = 3600;
+
+const zoneIdProblem = (value: string): string | undefined =>
+  Token.isUnresolved(value) || ZONE_ID.test(value)
+    ? undefined
+    : `"${value}" is not a hosted zone id (e.g. "Z0123456789ABCDEFGHIJ", without "/hostedzone/")`;
 
 export class DnsZone extends Construct {
   /** Hosted zone id, for records and certificate validation. */
@@ -54,10 +73,12 @@ export class DnsZone extends Construct {
   /** The normalized domain name (lower case, no trailing dot). */
   readonly domainName: string;
   /**
-   * Name servers of the created zone, without trailing dots, ready to paste at the registrar.
-   * Undefined when an existing zone is used.
+   * Name servers of the created zone, without trailing dots, ready to paste at the registrar
+   * (with `parentZoneId` the parent zone already holds them). Undefined when an existing zone is used.
    */
   readonly nameServers?: string[];
+  /** The NS record set in the parent zone that delegates this zone; only with `parentZoneId`. */
+  readonly delegationRecord?: Route53Record;
 
   private readonly aliasHostnames = new Set<string>();
 
@@ -70,17 +91,29 @@ export class DnsZone extends Construct {
     if (nameProblem) throw problem("domainName", nameProblem);
 
     if (props.existingZoneId !== undefined) {
-      if (!Token.isUnresolved(props.existingZoneId) && !ZONE_ID.test(props.existingZoneId)) {
-        throw problem(
-          "existingZoneId",
-          `"${props.existingZoneId}" is not a hosted zone id (e.g. "Z0123456789ABCDEFGHIJ", without "/hostedzone/")`,
-        );
+      const idProblem = zoneIdProblem(props.existingZoneId);
+      if (idProblem) throw problem("existingZoneId", idProblem);
+      if (props.parentZoneId !== undefined) {
+        throw problem("parentZoneId", "only applies to a zone created here (an existing zone is already delegated; leave one of parentZoneId and existingZoneId unset)");
       }
       if (props.forceDestroy) {
         throw problem("forceDestroy", "only applies to a zone created here (leave it unset or false with existingZoneId)");
       }
       this.zoneId = props.existingZoneId;
       return;
+    }
+
+    if (props.parentZoneId !== undefined) {
+      const parentProblem = zoneIdProblem(props.parentZoneId);
+      if (parentProblem) throw problem("parentZoneId", parentProblem);
+      // Only the parent's id is known here, not its name; a registrable domain such as
+      // "example.com" has no parent zone an account could hold, so it cannot be meant.
+      if (this.domainName.split(".").length < 3) {
+        throw problem(
+          "domainName",
+          `"${this.domainName}" is not a subdomain (delegation from parentZoneId needs a name below the parent's, e.g. "dev.${this.domainName}")`,
+        );
+      }
     }
 
     const zone = new Route53Zone(this, "zone", {
@@ -94,6 +127,18 @@ export class DnsZone extends Construct {
     // Route 53 answers without the trailing dot today; trimming anyway keeps the output
     // registrar-ready if the source ever changes (imported zones, other tooling).
     this.nameServers = Token.asList(nameServersWithoutTrailingDots(zone.fqn));
+
+    if (props.parentZoneId !== undefined) {
+      this.delegationRecord = new Route53Record(this, "delegation", {
+        zoneId: props.parentZoneId,
+        name: this.domainName,
+        type: "NS",
+        ttl: DELEGATION_TTL_SECONDS,
+        // Route 53 returns the names as the parent record wants them; the registrar-ready list
+        // above is for humans.
+        records: zone.nameServers,
+      });
+    }
   }
 
   /**

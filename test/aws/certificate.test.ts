@@ -94,6 +94,47 @@ describe("Certificate", () => {
     expect(synth.outputs().arn.value).toBe(ref("aws_acm_certificate_validation", validationId, "certificate_arn"));
   });
 
+  describe("without a zone (DNS hosted elsewhere)", () => {
+    test("writes no record; the validation still waits for issuance, for 2 hours", () => {
+      const { synth } = synthCertificate({ domainName: "example.com", subjectAlternativeNames: ["*.example.com", "api.example.com"] });
+      const certificateId = idOf(synth, "aws_acm_certificate");
+      expect(synth.resources("aws_route53_record")).toEqual({});
+      expect(synth.only("aws_acm_certificate_validation")).toEqual({
+        certificate_arn: ref("aws_acm_certificate", certificateId, "arn"),
+        timeouts: { create: "2h" },
+      });
+      const validationId = idOf(synth, "aws_acm_certificate_validation");
+      expect(synth.outputs().arn.value).toBe(ref("aws_acm_certificate_validation", validationId, "certificate_arn"));
+    });
+
+    test("validationRecords: one per validated name, typed tokens that render as the options' fields", () => {
+      let records!: Certificate["validationRecords"];
+      const synth = synthWith("aws", (scope) => {
+        const certificate = new Certificate(scope, "cert", { domainName: "example.com", subjectAlternativeNames: ["*.example.com", "api.example.com"] });
+        records = certificate.validationRecords;
+        new TerraformOutput(scope, "validation_records", { value: records });
+      });
+      const certificateId = idOf(synth, "aws_acm_certificate");
+      expect(records.map((record) => record.domain)).toEqual(["example.com", "api.example.com"]);
+      expect(synth.outputs().validation_records.value).toEqual(
+        ["example.com", "api.example.com"].map((domain) => ({
+          domain,
+          name: option(certificateId, domain, "resource_record_name"),
+          type: option(certificateId, domain, "resource_record_type"),
+          value: option(certificateId, domain, "resource_record_value"),
+        })),
+      );
+    });
+
+    test("with a zone, validationRecords describe the records written there", () => {
+      const { synth, certificate } = synthCertificate({ domainName: "example.com", subjectAlternativeNames: ["api.example.com"], zoneId: ZONE });
+      const written = Object.values(synth.resources("aws_route53_record")).map((record: any) => record.name);
+      expect(certificate.validationRecords.map((record) => record.domain)).toEqual(["example.com", "api.example.com"]);
+      expect(synth.only("aws_acm_certificate_validation").timeouts).toBeUndefined();
+      expect(written).toHaveLength(2);
+    });
+  });
+
   describe("validation", () => {
     test.each([
       [{ domainName: "localhost", zoneId: ZONE }, `Certificate 'cert': domainName: "localhost" is not a fully qualified domain name (e.g. "example.com")`],
@@ -110,7 +151,7 @@ describe("Certificate", () => {
         { domainName: "example.com", subjectAlternativeNames: ["ok.example.com", "bad name.example.com"], zoneId: ZONE },
         `Certificate 'cert': subjectAlternativeNames[1]: "bad name.example.com" has an invalid label "bad name"`,
       ],
-      [{ domainName: "example.com", zoneId: "" }, "Certificate 'cert': zoneId: is empty (the id of the hosted zone serving these names)"],
+      [{ domainName: "example.com", zoneId: "" }, "Certificate 'cert': zoneId: is empty (the id of the hosted zone serving these names, or leave it unset when DNS is hosted elsewhere)"],
     ])("rejects %j", (props, message) => {
       expect(() => synthCertificate(props as CertificateProps)).toThrow(message);
     });

@@ -70,6 +70,69 @@ describe("DnsZone", () => {
     });
   });
 
+  test("a wildcard alias is written under its own name, with a construct id that spells it out", () => {
+    const synth = synthWith("aws", (scope) => {
+      const zone = new DnsZone(scope, "dns", { domainName: "example.com" });
+      zone.addAliasRecord("*.Example.com", alb);
+      zone.addAliasRecord("example.com", alb);
+    });
+    const wildcard = Object.entries(synth.resources("aws_route53_record")).filter(([, record]: [string, any]) => record.name === "*.example.com");
+    expect(wildcard).toHaveLength(1);
+    expect(wildcard[0][0]).toMatch(/^dns_alias-wildcardexamplecom_/);
+    expect(wildcard[0][1]).toMatchObject({ type: "A", alias: { name: alb.dnsName, zone_id: alb.zoneId } });
+  });
+
+  describe("delegation from a parent zone", () => {
+    const PARENT = "Z0PARENT0000000000001";
+
+    test("parentZoneId writes an NS record for the domain in the parent, holding the new zone's name servers", () => {
+      let zone!: DnsZone;
+      const synth = synthWith("aws", (scope) => {
+        zone = new DnsZone(scope, "dns", { domainName: "Dev.Example.com", parentZoneId: PARENT });
+        zone.addAliasRecord("api.dev.example.com", alb);
+      });
+      const zoneId = idOf(synth, "aws_route53_zone");
+      const records = synth.resources("aws_route53_record");
+      expect(synth.only("aws_route53_zone").name).toBe("dev.example.com");
+      expect(records[idOf(synth, "aws_route53_record", (record) => record.type === "NS")]).toEqual({
+        zone_id: PARENT,
+        name: "dev.example.com",
+        type: "NS",
+        ttl: 3600,
+        records: ref("aws_route53_zone", zoneId, "name_servers"),
+      });
+      expect(zone.delegationRecord?.terraformResourceType).toBe("aws_route53_record");
+      // Records of the delegated zone still go into the new zone, not the parent.
+      expect(records[idOf(synth, "aws_route53_record", (record) => record.type === "A")].zone_id).toBe(ref("aws_route53_zone", zoneId, "zone_id"));
+    });
+
+    test("without parentZoneId there is no delegation record", () => {
+      let zone!: DnsZone;
+      const synth = synthWith("aws", (scope) => {
+        zone = new DnsZone(scope, "dns", { domainName: "dev.example.com" });
+      });
+      expect(synth.resources("aws_route53_record")).toEqual({});
+      expect(zone.delegationRecord).toBeUndefined();
+    });
+
+    test.each([
+      [
+        { domainName: "example.com", parentZoneId: PARENT },
+        `DnsZone 'dns': domainName: "example.com" is not a subdomain (delegation from parentZoneId needs a name below the parent's, e.g. "dev.example.com")`,
+      ],
+      [
+        { domainName: "dev.example.com", parentZoneId: "/hostedzone/Z0PARENT" },
+        `DnsZone 'dns': parentZoneId: "/hostedzone/Z0PARENT" is not a hosted zone id (e.g. "Z0123456789ABCDEFGHIJ", without "/hostedzone/")`,
+      ],
+      [
+        { domainName: "dev.example.com", parentZoneId: PARENT, existingZoneId: "Z0123" },
+        "DnsZone 'dns': parentZoneId: only applies to a zone created here (an existing zone is already delegated; leave one of parentZoneId and existingZoneId unset)",
+      ],
+    ])("rejects %j", (props, message) => {
+      expect(() => synthWith("aws", (scope) => new DnsZone(scope, "dns", props))).toThrow(message);
+    });
+  });
+
   describe("validation", () => {
     const build = (props: any) => () => synthWith("aws", (scope) => new DnsZone(scope, "dns", props));
     test.each([
