@@ -2,8 +2,9 @@
  * One service's virtual machines on Google Cloud: a dedicated service account, an instance
  * template, a regional managed instance group spread over the given zones, and a CPU autoscaler.
  *
- * The VMs have no external IP (egress goes through Cloud NAT) and no project-wide SSH keys:
- * shell access is OS Login (IAM-controlled), typically through IAP TCP forwarding.
+ * The VMs have no external IP (egress goes through Cloud NAT), except in a network without NAT
+ * (`externalIp: true`), and no project-wide SSH keys: shell access is OS Login (IAM-controlled),
+ * typically through IAP TCP forwarding.
  */
 import { createHash } from "crypto";
 import { Token } from "cdktf";
@@ -57,7 +58,7 @@ export interface GcpInstanceGroupProps {
   readonly region: string;
   /** Zones of `region` the instances are spread over (e.g. ["europe-west1-b", "europe-west1-c"]); at least one, distinct. */
   readonly zones: string[];
-  /** Self link (or id) of the private subnetwork the instances attach to; they get no external IP. */
+  /** Self link (or id) of the subnetwork the instances attach to. */
   readonly subnetworkSelfLink: string;
   /**
    * Compute Engine machine type.
@@ -110,6 +111,13 @@ export interface GcpInstanceGroupProps {
    * @default "pd-balanced"
    */
   readonly diskType?: string;
+  /**
+   * An ephemeral external IPv4 address on each VM, for a network without Cloud NAT: the only way
+   * out to the internet there. Inbound traffic is still decided by the network's firewall rules,
+   * which admit only Google's load balancer and health-check ranges (and IAP SSH when enabled).
+   * @default false
+   */
+  readonly externalIp?: boolean;
 }
 
 /** Service account + instance template + regional managed instance group + CPU autoscaler. */
@@ -175,8 +183,9 @@ export class GcpInstanceGroup extends Construct {
           diskType: props.diskType ?? "pd-balanced",
         },
       ],
-      // No access_config: no external IP, outbound traffic leaves through Cloud NAT.
-      networkInterface: [{ subnetwork: props.subnetworkSelfLink }],
+      // Without access_config there is no external IP and outbound traffic leaves through Cloud NAT;
+      // an empty one asks for an ephemeral address.
+      networkInterface: [{ subnetwork: props.subnetworkSelfLink, accessConfig: props.externalIp ? [{}] : undefined }],
       shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
       metadata,
       tags: [networkTag],
@@ -279,7 +288,10 @@ function validate(id: string, props: GcpInstanceGroupProps): void {
       if (props.zones.indexOf(zone) !== index) fail(`zones[${index}]`, `"${zone}" is listed twice`, "distinct zones");
     });
   }
-  if (!props.subnetworkSelfLink) fail("subnetworkSelfLink", "is empty", "the self link of the private subnetwork");
+  if (!props.subnetworkSelfLink) fail("subnetworkSelfLink", "is empty", "the self link of the subnetwork");
+  if (props.externalIp !== undefined && typeof props.externalIp !== "boolean") {
+    fail("externalIp", `${JSON.stringify(props.externalIp)} is not a boolean`, "true in a network without Cloud NAT, false otherwise");
+  }
   if (props.machineType !== undefined && !Token.isUnresolved(props.machineType) && !MACHINE_TYPE.test(props.machineType)) {
     fail("machineType", `"${props.machineType}" is not a machine type`, 'series-shape, e.g. "e2-medium" or "n2-standard-2"');
   }

@@ -154,6 +154,25 @@ describe("GcpInstanceGroup", () => {
     });
   });
 
+  describe("externalIp (network without Cloud NAT)", () => {
+    it("adds one ephemeral external IPv4 address (an empty access_config) on the same subnetwork", () => {
+      const template = build({ externalIp: true }).synth.only("google_compute_instance_template");
+      expect(template.network_interface).toEqual([
+        { subnetwork: ref("google_compute_subnetwork", "subnet", "self_link"), access_config: [{}] },
+      ]);
+    });
+
+    it("changes nothing else about the VMs: same tag, metadata and shielded config", () => {
+      const withIp = build({ externalIp: true }).synth.only("google_compute_instance_template");
+      const without = synth.only("google_compute_instance_template");
+      expect({ ...withIp, network_interface: undefined }).toEqual({ ...without, network_interface: undefined });
+    });
+
+    it("is off unless asked for", () => {
+      expect(build({ externalIp: false }).synth.only("google_compute_instance_template").network_interface[0].access_config).toBeUndefined();
+    });
+  });
+
   describe("managed instance group", () => {
     const manager = synth.only("google_compute_region_instance_group_manager");
 
@@ -253,7 +272,8 @@ describe("GcpInstanceGroup", () => {
       ["zone of another region", { zones: ["europe-west1-b", "europe-west4-a"] }, `GcpInstanceGroup 'web': zones[1]: "europe-west4-a" is not a zone of region europe-west1 ("europe-west1-<letter>", e.g. "europe-west1-b")`],
       ["zone of a region sharing the prefix", { zones: ["europe-west10-a"] }, `zones[0]: "europe-west10-a" is not a zone of region europe-west1`],
       ["repeated zone", { zones: ["europe-west1-b", "europe-west1-b"] }, `GcpInstanceGroup 'web': zones[1]: "europe-west1-b" is listed twice (distinct zones)`],
-      ["empty subnetwork", { subnetworkSelfLink: "" }, "GcpInstanceGroup 'web': subnetworkSelfLink: is empty (the self link of the private subnetwork)"],
+      ["empty subnetwork", { subnetworkSelfLink: "" }, "GcpInstanceGroup 'web': subnetworkSelfLink: is empty (the self link of the subnetwork)"],
+      ["externalIp not a boolean", { externalIp: "yes" as any }, `GcpInstanceGroup 'web': externalIp: "yes" is not a boolean (true in a network without Cloud NAT, false otherwise)`],
       ["bad machine type", { machineType: "t3.medium" }, `GcpInstanceGroup 'web': machineType: "t3.medium" is not a machine type (series-shape, e.g. "e2-medium" or "n2-standard-2")`],
       ["empty image", { image: "" }, `GcpInstanceGroup 'web': image: is empty (an image family such as "debian-cloud/debian-12", an image name or URL)`],
       ["empty startup script", { startupScript: "" }, "GcpInstanceGroup 'web': startupScript: is empty (a shell script, or leave it unset)"],
