@@ -15,6 +15,9 @@ module.exports = {
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   globalTeardown: "<rootDir>/test/support/global-teardown.ts",
   testMatch: ["**/*.test.ts"],
+  // Offline terraform plans take minutes of provider time: their own suite (`npm run test:slow`,
+  // jest.slow.config.js), with its own budget, run by .ci/run after this one.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/slow/"],
   transform: {
     "^.+\\.ts$": "<rootDir>/test/support/esbuild-jest-transform.js",
   },

@@ -4,7 +4,7 @@
  * same run (node loading cdktf and nothing else), so the verdict holds across machines.
  *
  *   npm run bench                 # floor, example stacks, 20 generated environments (40 stacks)
- *   npm run bench -- --tests      # also a cold `npm test` (type-check + jest, cache cleared)
+ *   npm run bench -- --tests      # also a cold `npm test` (type-check + jest, cache cleared) and `npm run test:slow`
  *
  * Each figure is the median of RUNS runs; the commands take turns run by run, so a burst of
  * load on the machine hits the floor and the app alike. Peak memory is the largest peak RSS of
@@ -114,6 +114,12 @@ function main(): void {
     if (result.status !== 0) throw new Error(`npm test failed:\n${result.stderr}`);
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     measurements.push({ label: "npm test (cold: jest cache cleared)", command: "npm test", maxRatio: 300, samples: [{ wallMs, maxRssMb: NaN }] });
+    // The slow suite: offline terraform plans of every AWS stack; mostly provider time.
+    const slowStarted = process.hrtime.bigint();
+    const slow = spawnSync("npm", ["run", "test:slow", "--", "--silent"], { cwd: ROOT, encoding: "utf8" });
+    if (slow.status !== 0) throw new Error(`npm run test:slow failed:\n${slow.stderr}`);
+    const slowMs = Number(process.hrtime.bigint() - slowStarted) / 1e6;
+    measurements.push({ label: "npm run test:slow (offline plans)", command: "npm run test:slow", maxRatio: 900, samples: [{ wallMs: slowMs, maxRssMb: NaN }] });
   }
 
   const floorMs = median(floor.samples.map((sample) => sample.wallMs));

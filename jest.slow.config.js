@@ -1,0 +1,12 @@
+/**
+ * The slow suite: offline `terraform plan` of every AWS stack (examples and config/) against the
+ * mirrored provider. Same transform and shared example stacks as the main suite (jest.config.js).
+ */
+const main = require("./jest.config.js");
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...main,
+  roots: ["<rootDir>/test/slow"],
+  testPathIgnorePatterns: ["/node_modules/"],
+};
