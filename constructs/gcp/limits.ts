@@ -30,3 +30,25 @@ export const BACKEND_SERVICE_TIMEOUT_SECONDS: IntegerRange = { min: 1, max: 8640
 export const CLOUD_SQL_DISK_GB: IntegerRange = { min: 10, max: 65536 };
 /** Compute Engine boot disks. */
 export const GCE_DISK_GB: IntegerRange = { min: 10, max: 65536 };
+
+/**
+ * A hostname the load balancer routes or a certificate covers: a DNS name of at least two labels,
+ * optionally behind one leading "*." label. URL map host rules accept "*" only as the first
+ * character (https://cloud.google.com/compute/docs/reference/rest/v1/urlMaps, hostRules[].hosts),
+ * Certificate Manager only as a whole leading label ("*.example.com").
+ */
+export const GCP_HOSTNAME = /^(\*\.)?(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * URL map path rules: "/" then URL characters, optionally ending in "/*" (a prefix); "*" is
+ * allowed only there, and "?"/"#" never (urlMaps pathMatchers[].pathRules[].paths).
+ */
+export const GCP_ROUTED_PATH = /^\/[A-Za-z0-9._~!$&'()+,;=:@%/-]*(\/\*)?$/;
+export const GCP_ROUTED_PATH_MAX = 1024;
+
+/**
+ * Hostnames one GcpCertificate manages (each gets a certificate and a map entry). A project bound
+ * well inside Certificate Manager's default per-project quotas
+ * (https://cloud.google.com/certificate-manager/docs/quotas), not a Google limit.
+ */
+export const CERTIFICATE_MANAGER_HOSTNAMES_MAX = 100;
