@@ -8,6 +8,7 @@ import {
   GcpLoadBalancer,
   GcpLoadBalancerProps,
 } from "../../constructs/gcp/load-balancer";
+import { schemaProblems } from "../support/provider-schema";
 import { idOf, ref, synthWith } from "../support/synth";
 
 type ServiceInput = Omit<GcpLoadBalancedService, "instanceGroup" | "healthCheckId"> & Partial<GcpLoadBalancedService>;
@@ -43,8 +44,8 @@ function synthLb(props: Props) {
       return { instanceGroup: group.instanceGroup, healthCheckId: healthCheck.id, ...service } as GcpLoadBalancedService;
     });
     const lb = new GcpLoadBalancer(scope, "lb", { ...props, services });
-    const { ipAddress, backendServiceIds, urlMapId, certificateName: name, domains } = lb;
-    new TerraformOutput(scope, "attributes", { value: { ipAddress, backendServiceIds, urlMapId, certificateName: name, domains } });
+    const { ipAddress, backendServiceIds, urlMapId, certificateName: name, domains, https } = lb;
+    new TerraformOutput(scope, "attributes", { value: { ipAddress, backendServiceIds, urlMapId, certificateName: name ?? "(none)", domains, https } });
   });
   return { synth, lb: synth.outputs().attributes.value };
 }
@@ -63,6 +64,10 @@ describe("GcpLoadBalancer", () => {
   const backendId = (service: string) => idOf(synth, "google_compute_backend_service", (backend) => backend.name === `shop-prod-${service}`);
   // Each service's group and health check are built at its index in SERVICES.
   const indexOf = (service: string) => SERVICES.findIndex((candidate) => candidate.name === service);
+
+  test("every resource is valid against the google 6.50.0 schema", () => {
+    expect(schemaProblems(synth.json)).toEqual([]);
+  });
 
   test("one static external IPv4 address", () => {
     expect(synth.only("google_compute_global_address")).toEqual({
@@ -235,9 +240,9 @@ describe("GcpLoadBalancer", () => {
       ["empty instance group", { services: [{ ...web, instanceGroup: "" }] }, "GcpLoadBalancer 'lb': services[0].instanceGroup: is empty (the instance_group URL of the service's managed instance group)"],
       ["bad port name", { services: [{ ...web, portName: "HTTP" }] }, `GcpLoadBalancer 'lb': services[0].portName: "HTTP" is not a valid port name (the group's named port, e.g. "http")`],
       ["empty health check", { services: [{ ...web, healthCheckId: "" }] }, "GcpLoadBalancer 'lb': services[0].healthCheckId: is empty (the id of the backend's health check)"],
-      ["no hostnames", { services: [{ ...web, hostnames: [] }] }, "GcpLoadBalancer 'lb': services[0].hostnames: is empty (at least one host name)"],
-      ["wildcard hostname", { services: [{ ...web, hostnames: ["*.example.com"] }] }, `GcpLoadBalancer 'lb': services[0].hostnames[0]: "*.example.com" is a wildcard (exact DNS names only: Google-managed certificates do not cover wildcards)`],
-      ["hostname with a space", { services: [web, { ...api, hostnames: ["api example.com"] }] }, `GcpLoadBalancer 'lb': services[1].hostnames[0]: "api example.com" is not a DNS name (a fully qualified name such as api.example.com)`],
+      ["no hostnames with the managed certificate", { services: [{ ...web, hostnames: [] }] }, "GcpLoadBalancer 'lb': managedCertificate: needs hostnames: no service has one (managedCertificate: false for HTTP only, or certificateMapId)"],
+      ["wildcard hostname", { services: [{ ...web, hostnames: ["*.example.com"] }] }, `GcpLoadBalancer 'lb': services[0].hostnames[0]: "*.example.com" is a wildcard (exact DNS names only: Google-managed certificates do not cover wildcards (use certificateMapId))`],
+      ["hostname with a space", { services: [web, { ...api, hostnames: ["api example.com"] }] }, `GcpLoadBalancer 'lb': services[1].hostnames[0]: "api example.com" is not a DNS name (a fully qualified name such as api.example.com, or a wildcard such as "*.example.com")`],
       ["single-label hostname", { services: [{ ...web, hostnames: ["localhost"] }] }, `services[0].hostnames[0]: "localhost" is not a DNS name`],
       ["label too long", { services: [{ ...web, hostnames: [`${"a".repeat(64)}.example.com`] }] }, "is not a DNS name"],
       ["URL instead of hostname", { services: [{ ...web, hostnames: ["https://example.com"] }] }, `services[0].hostnames[0]: "https://example.com" is not a DNS name`],
@@ -265,6 +270,153 @@ describe("GcpLoadBalancer", () => {
         ),
       ).not.toThrow();
       expect(() => synthLb(baseProps({ timeoutSeconds: 86400, connectionDrainingTimeoutSeconds: 3600 }))).not.toThrow();
+    });
+  });
+
+  describe("with a certificate map", () => {
+    const MAP_ID = "projects/test-project/locations/global/certificateMaps/shop-prod";
+    const { synth: mapped, lb: attributes } = synthLb(baseProps({ certificateMapId: MAP_ID }));
+
+    test("the HTTPS proxy serves the map by its full resource name, and no compute certificate exists", () => {
+      const proxy = mapped.only("google_compute_target_https_proxy");
+      expect(proxy.certificate_map).toBe(`//certificatemanager.googleapis.com/${MAP_ID}`);
+      expect(proxy.ssl_certificates).toBeUndefined();
+      expect(mapped.resources("google_compute_managed_ssl_certificate")).toEqual({});
+      expect(attributes).toMatchObject({ https: true, certificateName: "(none)" });
+      expect(schemaProblems(mapped.json)).toEqual([]);
+    });
+
+    test("HTTP still only redirects to HTTPS", () => {
+      const redirect = idOf(mapped, "google_compute_url_map", (map) => map.name === "shop-prod-http-redirect");
+      expect(mapped.only("google_compute_target_http_proxy").url_map).toBe(ref("google_compute_url_map", redirect, "id"));
+    });
+  });
+
+  describe("HTTP only", () => {
+    const services: ServiceInput[] = [
+      { name: "api", paths: ["/api/*"], portName: "api" },
+      { name: "web", portName: "http" },
+    ];
+    const { synth: plain, lb: attributes } = synthLb(baseProps({ managedCertificate: false, services }));
+    const routingMap = idOf(plain, "google_compute_url_map");
+
+    test("no HTTPS proxy, forwarding rule, SSL policy, certificate or redirect map", () => {
+      for (const type of ["google_compute_target_https_proxy", "google_compute_ssl_policy", "google_compute_managed_ssl_certificate"]) {
+        expect(plain.resources(type)).toEqual({});
+      }
+      expect(Object.values(plain.resources("google_compute_global_forwarding_rule"))).toEqual([
+        expect.objectContaining({ name: "shop-prod-http", port_range: "80", target: ref("google_compute_target_http_proxy", idOf(plain, "google_compute_target_http_proxy"), "id") }),
+      ]);
+      expect(attributes.https).toBe(false);
+      expect(schemaProblems(plain.json)).toEqual([]);
+    });
+
+    test("the HTTP proxy serves the routing map (kept under its HTTPS-mode name, so adding a domain does not replace it)", () => {
+      expect(plain.only("google_compute_target_http_proxy").url_map).toBe(ref("google_compute_url_map", routingMap, "id"));
+      const map = plain.only("google_compute_url_map");
+      const backend = (service: string) => ref("google_compute_backend_service", idOf(plain, "google_compute_backend_service", (b) => b.name === `shop-prod-${service}`), "id");
+      expect(map).toMatchObject({ name: "shop-prod-https", default_service: backend("web") });
+      expect(map.host_rule).toEqual([{ hosts: ["*"], path_matcher: expect.stringMatching(/^routes-[0-9a-f]{8}$/) }]);
+      expect(map.path_matcher).toEqual([
+        { name: map.host_rule[0].path_matcher, default_service: backend("web"), path_rule: [{ paths: ["/api/*"], service: backend("api") }] },
+      ]);
+    });
+
+    test("path routing without a service for unmatched requests needs defaultService", () => {
+      expect(() => synthLb(baseProps({ managedCertificate: false, services: [services[0]] }))).toThrow(
+        "GcpLoadBalancer 'lb': defaultService: is required: no hostname routes every path to a service, so requests matching no rule have nowhere to go (the name of the service that answers them)",
+      );
+      const { synth: named } = synthLb(baseProps({ managedCertificate: false, services: [services[0], { ...services[1], paths: ["/web/*"] }], defaultService: "web" }));
+      expect(named.only("google_compute_url_map").default_service).toBe(ref("google_compute_backend_service", idOf(named, "google_compute_backend_service", (b) => b.name === "shop-prod-web"), "id"));
+    });
+  });
+
+  describe("routing by host and path", () => {
+    const services: ServiceInput[] = [
+      { name: "api", paths: ["/api/*"], portName: "http" },
+      { name: "admin", hostnames: ["admin.example.com"], portName: "http" },
+      { name: "health", hostnames: ["admin.example.com"], paths: ["/health"], portName: "http" },
+      { name: "tenants", hostnames: ["*.example.com", "example.com"], portName: "http" },
+      { name: "status", hostnames: ["*.example.com"], paths: ["/status", "/api/v2/*"], portName: "http" },
+      { name: "cart", hostnames: ["shop.example.com"], paths: ["/cart/*", "/api/*"], portName: "http" },
+      { name: "web", portName: "http" },
+    ];
+    const { synth: routed } = synthLb(baseProps({ certificateMapId: "projects/p/locations/global/certificateMaps/m", services }));
+    const map = routed.resources("google_compute_url_map")[idOf(routed, "google_compute_url_map", (m) => m.name === "shop-prod-https")];
+    const serviceOf = Object.fromEntries(
+      Object.entries(routed.resources("google_compute_backend_service")).map(([id, backend]) => [ref("google_compute_backend_service", id, "id"), backend.name.replace("shop-prod-", "")]),
+    );
+
+    /** What GCP does with the map: one host rule (exact, longest "*." suffix, "*"), then the longest path, exact before prefix. */
+    function route(host: string, path: string): string {
+      const rules: { hosts: string[]; path_matcher: string }[] = map.host_rule;
+      const exact = rules.find((rule) => rule.hosts.includes(host));
+      const wildcard = rules
+        .flatMap((rule) => rule.hosts.filter((pattern) => pattern.startsWith("*.") && host.endsWith(pattern.slice(1))).map((pattern) => ({ rule, pattern })))
+        .sort((a, b) => b.pattern.length - a.pattern.length)[0]?.rule;
+      const rule = exact ?? wildcard ?? rules.find((candidate) => candidate.hosts.includes("*"));
+      if (!rule) return serviceOf[map.default_service] ?? "redirect";
+      const matcher = map.path_matcher.find((candidate: any) => candidate.name === rule.path_matcher);
+      const matches = (matcher.path_rule ?? [])
+        .flatMap((pathRule: any) => pathRule.paths.map((pattern: string) => ({ pattern, service: pathRule.service })))
+        .filter(({ pattern }: any) => (pattern.endsWith("/*") ? path.startsWith(pattern.slice(0, -1)) : path === pattern))
+        .sort((a: any, b: any) => (b.pattern.endsWith("*") ? 0 : 1) - (a.pattern.endsWith("*") ? 0 : 1) || b.pattern.length - a.pattern.length);
+      return serviceOf[matches[0]?.service ?? matcher.default_service] ?? "redirect";
+    }
+
+    it.each([
+      ["admin.example.com", "/health", "health", "exact host + path"],
+      ["admin.example.com", "/api/x", "admin", "exact host beats path only"],
+      ["admin.example.com", "/status", "admin", "exact host beats wildcard host + path"],
+      ["shop.example.com", "/api/v2/x", "cart", "exact host + path beats a longer wildcard path"],
+      ["shop.example.com", "/status", "status", "wildcard host + path when the exact host has no catch-all"],
+      ["shop.example.com", "/other", "tenants", "then the wildcard host"],
+      ["a.example.com", "/api/v2/x", "status", "wildcard host + path"],
+      ["a.example.com", "/api/x", "tenants", "wildcard host beats path only"],
+      ["example.com", "/api/x", "tenants", "the apex is an exact host of tenants"],
+      ["203.0.113.7", "/api/x", "api", "path only on any other host"],
+      ["other.test", "/", "web", "default"],
+    ])("%s%s goes to %s (%s)", (host, path, service) => {
+      expect(route(host, path)).toBe(service);
+    });
+
+    test("one host rule per host group; host-only groups keep the service's name; path-only rules on \"*\"", () => {
+      expect(map.host_rule.map((rule: any) => rule.hosts)).toEqual([["admin.example.com"], ["*.example.com"], ["example.com"], ["shop.example.com"], ["*"]]);
+      expect(map.host_rule[2].path_matcher).toBe("tenants");
+      const shop = map.path_matcher.find((matcher: any) => matcher.name === map.host_rule[3].path_matcher);
+      // /api/v2/* of the wildcard is left out: /api/* of the exact host covers it and must win.
+      expect(shop.path_rule.map((rule: any) => [serviceOf[rule.service], rule.paths])).toEqual([["cart", ["/cart/*", "/api/*"]], ["status", ["/status"]]]);
+      expect(serviceOf[shop.default_service]).toBe("tenants");
+      expect(serviceOf[map.default_service]).toBe("web");
+      expect(schemaProblems(routed.json)).toEqual([]);
+    });
+
+    test("without a default service, unmatched requests are redirected to the first hostname that routes every path", () => {
+      const { synth: noDefault } = synthLb(baseProps({ certificateMapId: "projects/p/locations/global/certificateMaps/m", services: services.slice(0, 6) }));
+      expect(noDefault.resources("google_compute_url_map")[idOf(noDefault, "google_compute_url_map", (m) => m.name === "shop-prod-https")].default_url_redirect).toEqual({
+        host_redirect: "admin.example.com",
+        https_redirect: true,
+        redirect_response_code: "FOUND",
+        strip_query: false,
+      });
+    });
+
+    const MAP = "projects/p/locations/global/certificateMaps/m";
+    it.each<[string, Partial<Props>, string]>([
+      ["a host and path twice", { services: [{ name: "a", hostnames: ["x.example.com"], paths: ["/a"], portName: "http" }, { name: "b", hostnames: ["X.example.com"], paths: ["/a"], portName: "http" }] }, `GcpLoadBalancer 'lb': services[1].paths[0]: "x.example.com/a" is already routed to service "a" (each host and path goes to exactly one service)`],
+      ["a path-only path twice", { services: [{ name: "a", paths: ["/a/*"], portName: "http" }, { name: "b", paths: ["/a/*"], portName: "http" }], defaultService: "a" }, `GcpLoadBalancer 'lb': services[1].paths[0]: "/a/*" is already routed to service "a" (each host and path goes to exactly one service)`],
+      ["two catch-all services", { services: [{ name: "a", portName: "http" }, { name: "b", portName: "http" }] }, `GcpLoadBalancer 'lb': services[1]: has neither hostnames nor paths, like service "a" (only one service may take every request the others do not match)`],
+      ["an unknown default service", { services: [{ name: "a", paths: ["/a"], portName: "http" }], defaultService: "b" }, `GcpLoadBalancer 'lb': defaultService: "b" is not one of the services ("a")`],
+      ["a default service next to a catch-all one", { services: [{ name: "a", portName: "http" }, { name: "b", paths: ["/b"], portName: "http" }], defaultService: "b" }, `GcpLoadBalancer 'lb': defaultService: "b" conflicts with service "a", which has neither hostnames nor paths and so already takes every unmatched request (leave defaultService out, or give that service hostnames or paths)`],
+      ["a path without a leading slash", { services: [{ name: "a", paths: ["api/*"], portName: "http" }], defaultService: "a" }, `GcpLoadBalancer 'lb': services[0].paths[0]: "api/*" is not a routable path ("/" then URL characters, exact ("/health") or a prefix ending in "/*" ("/api/*"), at most 1024 characters)`],
+      ["a wildcard inside a path", { services: [{ name: "a", paths: ["/a*/b"], portName: "http" }], defaultService: "a" }, `services[0].paths[0]: "/a*/b" is not a routable path`],
+      ["a bare /*", { services: [{ name: "a", paths: ["/*"], portName: "http" }], defaultService: "a" }, `services[0].paths[0]: "/*" is not a routable path`],
+      ["a query in a path", { services: [{ name: "a", paths: ["/a?b=1"], portName: "http" }], defaultService: "a" }, `services[0].paths[0]: "/a?b=1" is not a routable path`],
+      ["a wildcard in the middle of a host", { services: [{ name: "a", hostnames: ["a.*.example.com"], portName: "http" }] }, `GcpLoadBalancer 'lb': services[0].hostnames[0]: "a.*.example.com" is not a DNS name`],
+      ["a bad certificate map id", { certificateMapId: "my-map" } as Partial<Props>, `GcpLoadBalancer 'lb': certificateMapId: "my-map" is not a certificate map id (GcpCertificate.certificateMapId, projects/<project>/locations/global/certificateMaps/<name>)`],
+      ["a certificate map and the managed certificate", { certificateMapId: MAP, managedCertificate: true }, "GcpLoadBalancer 'lb': managedCertificate: cannot be combined with certificateMapId (leave managedCertificate out when the certificate map serves HTTPS)"],
+    ])("rejects %s", (_label, overrides, message) => {
+      expect(() => synthLb(baseProps({ certificateMapId: MAP, ...overrides }))).toThrow(message);
     });
   });
 });
