@@ -34,3 +34,17 @@ export const RDS_STORAGE_GB: IntegerRange = { min: 20, max: 65536 };
 export const RDS_BACKUP_RETENTION_DAYS: IntegerRange = { min: 0, max: 35 };
 /** DB instance identifiers. */
 export const RDS_IDENTIFIER_MAX = 63;
+
+/**
+ * ALB listener rules (none adjustable). A rule's host-header and path-pattern values count
+ * together against `conditionValues`, and every "*" or "?" in them against `conditionWildcards`.
+ */
+export const ALB_RULE = {
+  conditionValues: 5,
+  conditionWildcards: 5,
+  /** One host-header or path-pattern value. */
+  valueLength: 128,
+} as const;
+
+/** Target groups one ALB can route to (not adjustable): with one group per service, its services. */
+export const ALB_TARGET_GROUPS_MAX = 100;

@@ -1,12 +1,13 @@
 /**
- * The internet-facing Application Load Balancer in front of the services: HTTP redirects to
- * HTTPS, HTTPS routes by Host header to one target group per service and answers 404 to
- * anything else. Targets are registered elsewhere: the instance group attaches its ASG to
+ * The internet-facing Application Load Balancer in front of the services: with a certificate,
+ * HTTP redirects to HTTPS and HTTPS routes; without one, HTTP routes. Requests go by host and/or
+ * path to one target group per service (rule layout and priorities: ./listener-rules.ts), and
+ * anything else to the default service or a 404. Targets are registered elsewhere: the instance group attaches its ASG to
  * `targetGroupArns`, and the stack opens it to this load balancer with `instanceGroup.allowFrom(loadBalancer)`.
  */
 import { Lb } from "@cdktf/provider-aws/lib/lb";
-import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
-import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -15,16 +16,19 @@ import { Construct } from "constructs";
 import { awsTargetGroupName } from "../../lib/naming";
 import { parseIpv4Cidr } from "../../lib/cidr";
 import { HealthCheckSettings, targetGroupHealthCheck } from "./health-check";
-import { PropsError } from "../../lib/errors";
+import { PropsError, propsFailure } from "../../lib/errors";
 import { Connectable } from "./connections";
-import { ALB_IDLE_TIMEOUT_SECONDS, DEREGISTRATION_DELAY_SECONDS, ELB_NAME, ELB_NAME_MAX } from "./limits";
+import { ALB_IDLE_TIMEOUT_SECONDS, ALB_TARGET_GROUPS_MAX, DEREGISTRATION_DELAY_SECONDS, ELB_NAME, ELB_NAME_MAX } from "./limits";
+import { checkRouteOwners, planRules, serviceRoutes } from "./listener-rules";
 import { describeRange, isIntegerIn, PORT_RANGE } from "../../lib/range";
 
-/** How the load balancer spreads requests over the healthy targets of a service. */
 /** ALB `load_balancing_algorithm_type` values this construct offers. */
 export type LoadBalancingAlgorithm = "round_robin" | "least_outstanding_requests";
 
-/** One backend service reached through the load balancer by Host header. */
+/**
+ * One backend service reached through the load balancer by host and/or path. A service with both
+ * is reached when the host AND the path match; one with neither only as the `defaultService`.
+ */
 export interface LoadBalancedService {
   /**
    * Short service name (letters, digits, "-"); the target group is named "<lb name>-<service name>-<port>",
@@ -33,10 +37,23 @@ export interface LoadBalancedService {
   readonly name: string;
 
   /**
-   * Host headers routed to this service, e.g. ["api.example.com"]; "*" and "?" wildcards are allowed.
-   * Unique across services; more than 5 are spread over several listener rules (an ALB limit per condition).
+   * Host headers routed to this service, e.g. ["api.example.com", "*.example.com"]; "*" and "?" are
+   * wildcards, and a wildcard host only gets what no exact host of any service matches. Compared
+   * case-insensitively, at most 50. Several go into one listener rule, up to ALB's 5 values and
+   * 5 wildcards per rule.
+   * @default none: any host (then `paths` or `defaultService` say what reaches the service)
    */
-  readonly hostnames: string[];
+  readonly hostnames?: string[];
+
+  /**
+   * Path patterns routed to this service (on its hostnames, or on any host without them), each
+   * starting with "/": exact ("/health") or a prefix ending in "/*" ("/api/*", which matches
+   * "/api/" and below but not "/api"); no other wildcard, as GCP URL maps accept none. Case-sensitive,
+   * at most 128 characters of A-Z, a-z, 0-9 and _ - . $ / ~ " ' @ : + &. On a host, a path rule
+   * comes before that host's host-only rules.
+   * @default none: every path
+   */
+  readonly paths?: string[];
 
   /**
    * Port the instances listen on (plain HTTP from the load balancer), 1..65535.
@@ -74,13 +91,30 @@ export interface LoadBalancerProps {
 
   /**
    * ARN of the issued ACM certificate served by the HTTPS listener (e.g. `Certificate.certificateArn`).
+   * Without it the load balancer serves plain HTTP: no HTTPS listener, the HTTP:80 listener routes
+   * (instead of redirecting to HTTPS), and the security group admits port 80 only. Adding one
+   * later replaces every listener rule (a rule cannot change listener); priorities are unique per
+   * listener only, so the new rules cannot collide with the old ones.
+   * @default none: HTTP only
    */
-  readonly certificateArn: string;
+  readonly certificateArn?: string;
 
   /**
-   * The services routed by Host header; the order fixes the listener rule priorities, so append new ones.
+   * The services, at most 100 (target groups per ALB). The position of a service is part of its
+   * listener rules' priorities, so append new ones: reordering or removing one in the middle
+   * renumbers the rules after it, which can collide on a priority during apply. Precedence: exact
+   * host + path, exact host, wildcard host + path, wildcard host, path on any host, then the
+   * default action; earlier services first within each. Priorities, and what adding paths or
+   * wildcards later does to existing rules, are described in ./listener-rules.ts.
    */
   readonly services: LoadBalancedService[];
+
+  /**
+   * Name of the service that gets every request no listener rule matches (the listener's default
+   * action). It may also have hostnames or paths of its own.
+   * @default none: unmatched requests get a fixed 404 "Not Found"
+   */
+  readonly defaultService?: string;
 
   /**
    * Seconds an idle connection stays open (1..4000); raise it for websockets or long polling.
@@ -101,27 +135,18 @@ export interface LoadBalancerProps {
   readonly deletionProtection?: boolean;
 
   /**
-   * TLS negotiation policy of the HTTPS listener.
+   * TLS negotiation policy of the HTTPS listener (only with `certificateArn`).
    * @default "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.3 and 1.2 with forward-secret ciphers)
    */
   readonly sslPolicy?: string;
 
   /**
-   * IPv4 ranges allowed to reach ports 80 and 443. IPv4 only: the load balancer is created with
+   * IPv4 ranges allowed to reach port 80, and 443 with `certificateArn`. IPv4 only: the load balancer is created with
    * `ip_address_type = "ipv4"`, so an IPv6 rule would never match.
    * @default ["0.0.0.0/0"]
    */
   readonly ingressCidrs?: string[];
 }
-
-// ALB rejects a host-header condition with more values than this.
-const HOSTS_PER_RULE = 5;
-// Each service owns a block of priorities so that appending a service or a hostname never
-// renumbers the rules of the services before it.
-const PRIORITIES_PER_SERVICE = 10;
-const MAX_HOSTNAMES = HOSTS_PER_RULE * PRIORITIES_PER_SERVICE;
-const MAX_HOST_VALUE = 128;
-const HOST_PATTERN = /^[a-z0-9*?.-]+$/;
 
 const ALGORITHMS: readonly LoadBalancingAlgorithm[] = ["round_robin", "least_outstanding_requests"];
 
@@ -134,13 +159,7 @@ function elbNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
-}
-
-/** The ALB, its listeners, target groups and host rules, behind a security group open on 80/443 only. */
+/** The ALB, its listeners, target groups and routing rules, behind a security group open on 80 (and 443) only. */
 export class LoadBalancer extends Construct implements Connectable {
   /** ARN of the load balancer. */
   readonly arn: string;
@@ -153,9 +172,12 @@ export class LoadBalancer extends Construct implements Connectable {
    * admits it on the service port and adds the egress rule to those instances on it.
    */
   readonly securityGroupId: string;
-  /** ARN of the HTTPS:443 listener (extra rules, certificates). */
-  readonly httpsListenerArn: string;
-  /** ARN of the HTTP:80 listener (redirects to HTTPS). */
+  /**
+   * ARN of the HTTPS:443 listener, which holds the routing rules (extra rules, certificates).
+   * Undefined without `certificateArn`: there is no HTTPS listener, and `httpListenerArn` routes.
+   */
+  readonly httpsListenerArn?: string;
+  /** ARN of the HTTP:80 listener: it redirects to HTTPS, or without `certificateArn` holds the routing rules. */
   readonly httpListenerArn: string;
   /** Target group ARN of each service, keyed by service name. */
   readonly targetGroupArns: Record<string, string>;
@@ -163,6 +185,7 @@ export class LoadBalancer extends Construct implements Connectable {
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
     const problem = (prop: string, what: string): Error => new PropsError("LoadBalancer", id, prop, what);
+    const fail = propsFailure("LoadBalancer", id);
 
     const nameProblem = elbNameProblem(props.name);
     if (nameProblem) throw problem("name", nameProblem);
@@ -176,9 +199,12 @@ export class LoadBalancer extends Construct implements Connectable {
     const literalSubnets = props.subnetIds.filter((subnet) => !Token.isUnresolved(subnet));
     const repeatedSubnet = literalSubnets.find((subnet, index) => literalSubnets.indexOf(subnet) !== index);
     if (repeatedSubnet) throw problem("subnetIds", `"${repeatedSubnet}" is listed twice (distinct subnets)`);
-    if (!props.certificateArn) throw problem("certificateArn", "is empty (the ARN of an issued ACM certificate)");
-    if (!Token.isUnresolved(props.certificateArn) && !props.certificateArn.startsWith("arn:")) {
-      throw problem("certificateArn", `"${props.certificateArn}" is not an ARN (arn:aws:acm:...)`);
+    const certificateArn = props.certificateArn;
+    if (certificateArn !== undefined) {
+      if (!certificateArn) throw problem("certificateArn", "is empty (the ARN of an issued ACM certificate, or leave it out for HTTP only)");
+      if (!Token.isUnresolved(certificateArn) && !certificateArn.startsWith("arn:")) {
+        throw problem("certificateArn", `"${certificateArn}" is not an ARN (arn:aws:acm:...)`);
+      }
     }
 
     const idleTimeout = props.idleTimeoutSeconds ?? 60;
@@ -188,6 +214,9 @@ export class LoadBalancer extends Construct implements Connectable {
     const algorithm = props.algorithm ?? "round_robin";
     if (!ALGORITHMS.includes(algorithm)) {
       throw problem("algorithm", `"${algorithm}" is not supported ("round_robin" or "least_outstanding_requests")`);
+    }
+    if (props.sslPolicy !== undefined && certificateArn === undefined) {
+      throw problem("sslPolicy", "applies only to the HTTPS listener (set certificateArn, or leave sslPolicy out)");
     }
     const sslPolicy = props.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06";
     if (!sslPolicy.startsWith("ELBSecurityPolicy-")) {
@@ -202,8 +231,15 @@ export class LoadBalancer extends Construct implements Connectable {
     });
 
     if (props.services.length === 0) throw problem("services", "is empty (at least one service)");
+    if (props.services.length > ALB_TARGET_GROUPS_MAX) {
+      throw problem("services", `has ${props.services.length} entries (at most ${ALB_TARGET_GROUPS_MAX}: each has a target group, and an ALB routes to at most ${ALB_TARGET_GROUPS_MAX})`);
+    }
+    const defaultService = props.defaultService;
+    if (defaultService !== undefined && !props.services.some((service) => service.name === defaultService)) {
+      const names = props.services.map((service) => `"${service.name}"`).join(", ");
+      throw problem("defaultService", `"${defaultService}" is not one of the services (${names})`);
+    }
     const serviceIndex = new Map<string, number>();
-    const hostOwner = new Map<string, string>();
     const services = props.services.map((service, index) => {
       const at = `services[${index}]`;
       if (serviceIndex.has(service.name)) {
@@ -223,26 +259,7 @@ export class LoadBalancer extends Construct implements Connectable {
       if (!isIntegerIn(deregistrationDelay, DEREGISTRATION_DELAY_SECONDS)) {
         throw problem(`${at}.deregistrationDelaySeconds`, `${deregistrationDelay} is out of range (${describeRange(DEREGISTRATION_DELAY_SECONDS)})`);
       }
-      if (service.hostnames.length === 0) throw problem(`${at}.hostnames`, "is empty (at least one host name)");
-      if (service.hostnames.length > MAX_HOSTNAMES) {
-        throw problem(`${at}.hostnames`, `has ${service.hostnames.length} entries (at most ${MAX_HOSTNAMES} per service)`);
-      }
-      // ALB compares host headers case-insensitively: duplicates are detected the same way.
-      const hostnames = service.hostnames.map((raw, hostIndex) => {
-        const host = raw.trim().toLowerCase().replace(/\.$/, "");
-        if (host.length === 0 || host.length > MAX_HOST_VALUE || !HOST_PATTERN.test(host)) {
-          throw problem(
-            `${at}.hostnames[${hostIndex}]`,
-            `"${raw}" is not a host name pattern (1..${MAX_HOST_VALUE} of a-z, 0-9, "-", ".", "*" and "?")`,
-          );
-        }
-        const owner = hostOwner.get(host);
-        if (owner !== undefined) {
-          throw problem(`${at}.hostnames[${hostIndex}]`, `"${host}" is already routed to service "${owner}" (unique across services)`);
-        }
-        hostOwner.set(host, service.name);
-        return host;
-      });
+      const routes = serviceRoutes(service, at, fail);
       let healthCheck;
       try {
         healthCheck = targetGroupHealthCheck(service.healthCheck);
@@ -250,8 +267,12 @@ export class LoadBalancer extends Construct implements Connectable {
         if (!(error instanceof PropsError)) throw error;
         throw problem(`${at}.healthCheck`, `health check: ${error.prop}: ${error.problem}`);
       }
-      return { ...service, targetGroupName, hostnames, healthCheck, deregistrationDelay };
+      return { ...service, targetGroupName, routes, healthCheck, deregistrationDelay };
     });
+    const names = services.map((service) => service.name);
+    const routes = services.map((service) => service.routes);
+    checkRouteOwners(names, routes, defaultService, fail);
+    const rules = planRules(names, routes, fail);
 
     const securityGroup = new SecurityGroup(this, "security-group", {
       name: `${props.name}-alb`,
@@ -261,8 +282,9 @@ export class LoadBalancer extends Construct implements Connectable {
     });
     // Standalone rules only: egress to each service is added by that instance group's allowFrom,
     // so the group holds no blanket egress.
+    const ports = certificateArn === undefined ? ([["http", 80]] as const) : ([["http", 80], ["https", 443]] as const);
     for (const cidr of ingressCidrs) {
-      for (const [protocol, port] of [["http", 80], ["https", 443]] as const) {
+      for (const [protocol, port] of ports) {
         new VpcSecurityGroupIngressRule(this, `ingress-${protocol}-${cidr.replace("/", "_")}`, {
           securityGroupId: securityGroup.id,
           description: `${protocol.toUpperCase()} from ${cidr}`,
@@ -288,37 +310,8 @@ export class LoadBalancer extends Construct implements Connectable {
       tags: { Name: props.name },
     });
 
-    const httpListener = new LbListener(this, "http", {
-      loadBalancerArn: loadBalancer.arn,
-      port: 80,
-      protocol: "HTTP",
-      defaultAction: [
-        {
-          type: "redirect",
-          redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
-        },
-      ],
-      tags: { Name: `${props.name}-http` },
-    });
-
-    const httpsListener = new LbListener(this, "https", {
-      loadBalancerArn: loadBalancer.arn,
-      port: 443,
-      protocol: "HTTPS",
-      certificateArn: props.certificateArn,
-      sslPolicy,
-      // Unknown hosts get nothing: only the hostnames declared per service reach a backend.
-      defaultAction: [
-        {
-          type: "fixed-response",
-          fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not Found" },
-        },
-      ],
-      tags: { Name: `${props.name}-https` },
-    });
-
     this.targetGroupArns = {};
-    services.forEach((service, index) => {
+    const targetGroups = services.map((service) => {
       const targetGroup = new LbTargetGroup(this, `target-group-${service.name}`, {
         name: service.targetGroupName,
         vpcId: props.vpcId,
@@ -333,23 +326,55 @@ export class LoadBalancer extends Construct implements Connectable {
         lifecycle: { createBeforeDestroy: true },
       });
       this.targetGroupArns[service.name] = targetGroup.arn;
-
-      chunks(service.hostnames, HOSTS_PER_RULE).forEach((hosts, chunk) => {
-        new LbListenerRule(this, `rule-${service.name}-${chunk}`, {
-          listenerArn: httpsListener.arn,
-          priority: PRIORITIES_PER_SERVICE * (index + 1) + chunk,
-          action: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-          condition: [{ hostHeader: { values: hosts } }],
-          tags: { Name: `${props.name}-${service.name}-${chunk}` },
-        });
-      });
+      return targetGroup;
     });
+
+    // Without a defaultService, requests no rule matches get nothing: only declared routes reach a backend.
+    const unmatched: LbListenerDefaultAction[] =
+      defaultService === undefined
+        ? [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not Found" } }]
+        : [{ type: "forward", targetGroupArn: this.targetGroupArns[defaultService] }];
+    const httpListener = new LbListener(this, "http", {
+      loadBalancerArn: loadBalancer.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultAction:
+        certificateArn === undefined ? unmatched : [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+      tags: { Name: `${props.name}-http` },
+    });
+
+    const httpsListener =
+      certificateArn === undefined
+        ? undefined
+        : new LbListener(this, "https", {
+            loadBalancerArn: loadBalancer.arn,
+            port: 443,
+            protocol: "HTTPS",
+            certificateArn,
+            sslPolicy,
+            defaultAction: unmatched,
+            tags: { Name: `${props.name}-https` },
+          });
+    const routingListener = httpsListener ?? httpListener;
+
+    for (const rule of rules) {
+      const condition: LbListenerRuleCondition[] = [];
+      if (rule.hosts) condition.push({ hostHeader: { values: rule.hosts } });
+      if (rule.paths) condition.push({ pathPattern: { values: rule.paths } });
+      new LbListenerRule(this, rule.id, {
+        listenerArn: routingListener.arn,
+        priority: rule.priority,
+        action: [{ type: "forward", targetGroupArn: targetGroups[rule.service].arn }],
+        condition,
+        tags: { Name: `${props.name}-${names[rule.service]}-${rule.tagSuffix}` },
+      });
+    }
 
     this.arn = loadBalancer.arn;
     this.dnsName = loadBalancer.dnsName;
     this.zoneId = loadBalancer.zoneId;
     this.securityGroupId = securityGroup.id;
-    this.httpsListenerArn = httpsListener.arn;
+    this.httpsListenerArn = httpsListener?.arn;
     this.httpListenerArn = httpListener.arn;
   }
 }

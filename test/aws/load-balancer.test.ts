@@ -249,8 +249,197 @@ describe("LoadBalancer", () => {
     );
   });
 
+  describe("routing by host and path", () => {
+    const svc = (name: string, routing: { hostnames?: string[]; paths?: string[] }) => ({ name, ...routing, port: 8080, healthCheck: { path: "/" } });
+    /** The listener rules by priority, each with its construct id (the logical id without the path and hash) and target service. */
+    function rules(synth: ReturnType<typeof synthLb>["synth"], lbName = "shop-prod") {
+      const serviceOf = Object.fromEntries(
+        Object.entries(synth.resources("aws_lb_target_group")).map(([id, group]: [string, any]) => [
+          ref("aws_lb_target_group", id, "arn"),
+          group.name.slice(lbName.length + 1).replace(/-\d+$/, ""),
+        ]),
+      );
+      return Object.entries(synth.resources("aws_lb_listener_rule"))
+        .map(([logicalId, rule]: [string, any]) => ({
+          id: logicalId.replace(/^lb_/, "").replace(/_[0-9A-F]{8}$/, ""),
+          priority: rule.priority,
+          service: serviceOf[rule.action[0].target_group_arn],
+          hosts: rule.condition.find((condition: any) => condition.host_header)?.host_header.values,
+          paths: rule.condition.find((condition: any) => condition.path_pattern)?.path_pattern.values,
+        }))
+        .sort((a, b) => a.priority - b.priority);
+    }
+    // One of each tier, listed in no particular order; "fallback" takes the rest.
+    const mixed = [
+      svc("www", { hostnames: ["example.com"] }),
+      svc("tenants", { hostnames: ["*.example.com"] }),
+      svc("static", { paths: ["/static/*"] }),
+      svc("api", { hostnames: ["example.com"], paths: ["/api/*", "/health"] }),
+      svc("tenantapi", { hostnames: ["*.example.com"], paths: ["/api/*"] }),
+      svc("fallback", {}),
+    ];
+
+    test("rules come in precedence order: exact host + path, exact host, wildcard + path, wildcard, path, then the default", () => {
+      const { synth } = synthLb(baseProps({ name: "shop", services: mixed, defaultService: "fallback" }));
+      expect(rules(synth, "shop")).toEqual([
+        { id: "host-path-rule-api-0", priority: 5040, service: "api", hosts: ["example.com"], paths: ["/api/*", "/health"] },
+        { id: "rule-www-0", priority: 10010, service: "www", hosts: ["example.com"], paths: undefined },
+        { id: "wildcard-path-rule-tenantapi-0", priority: 15050, service: "tenantapi", hosts: ["*.example.com"], paths: ["/api/*"] },
+        { id: "wildcard-rule-tenants-0", priority: 20020, service: "tenants", hosts: ["*.example.com"], paths: undefined },
+        { id: "path-rule-static-0", priority: 25030, service: "static", hosts: undefined, paths: ["/static/*"] },
+      ]);
+      const https = Object.values(synth.resources("aws_lb_listener")).find((listener: any) => listener.port === 443);
+      const fallback = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-fallback-8080");
+      expect(https.default_action).toEqual([{ type: "forward", target_group_arn: ref("aws_lb_target_group", fallback, "arn") }]);
+    });
+
+    test("a rule's conditions are host AND path, in that order, on the HTTPS listener, with a Name tag per tier", () => {
+      const { synth } = synthLb(baseProps({ name: "shop", services: mixed, defaultService: "fallback" }));
+      const httpsArn = ref("aws_lb_listener", idOf(synth, "aws_lb_listener", (listener) => listener.port === 443), "arn");
+      const api = idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-api-8080");
+      expect(Object.values(synth.resources("aws_lb_listener_rule"))).toContainEqual({
+        listener_arn: httpsArn,
+        priority: 5040,
+        action: [{ type: "forward", target_group_arn: ref("aws_lb_target_group", api, "arn") }],
+        condition: [{ host_header: { values: ["example.com"] } }, { path_pattern: { values: ["/api/*", "/health"] } }],
+        tags: { Name: "shop-api-host-path-0" },
+      });
+    });
+
+    test("the default service may also have routes of its own", () => {
+      const { synth } = synthLb(baseProps({ defaultService: "api" }));
+      expect(rules(synth).map((rule) => [rule.id, rule.priority])).toEqual([["rule-web-0", 10], ["rule-api-0", 20]]);
+      const https = Object.values(synth.resources("aws_lb_listener")).find((listener: any) => listener.port === 443);
+      expect(https.default_action[0].target_group_arn).toBe(ref("aws_lb_target_group", idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-api-9000"), "arn"));
+    });
+
+    test("wildcards and path-only services leave the exact-host rules where they were", () => {
+      const before = rules(synthLb(baseProps()).synth);
+      const after = rules(
+        synthLb(baseProps({ services: [...baseProps().services, svc("tenants", { hostnames: ["*.example.com"] }), svc("static", { paths: ["/static/*"] })] })).synth,
+      );
+      expect(after.slice(0, 2)).toEqual(before);
+      expect(after.slice(2).map((rule) => [rule.id, rule.priority])).toEqual([["wildcard-rule-tenants-0", 20030], ["path-rule-static-0", 25040]]);
+    });
+
+    test("the first exact host + path moves the exact-host rules up by 10000, in place (same ids), and the last one moves them back", () => {
+      const plain = baseProps().services;
+      const withPath = [...plain, svc("admin", { hostnames: ["example.com"], paths: ["/admin/*"] })];
+      const moved = rules(synthLb(baseProps({ services: withPath })).synth);
+      expect(moved.map((rule) => [rule.id, rule.priority])).toEqual([["host-path-rule-admin-0", 5030], ["rule-web-0", 10010], ["rule-api-0", 10020]]);
+      expect(rules(synthLb(baseProps({ services: plain })).synth).map((rule) => [rule.id, rule.priority])).toEqual([["rule-web-0", 10], ["rule-api-0", 20]]);
+    });
+
+    test("no change along a typical history makes two rules want one priority (ALB refuses that mid-apply)", () => {
+      const history = [
+        baseProps().services,
+        [...baseProps().services, svc("tenants", { hostnames: ["*.example.com"] })],
+        [...baseProps().services, svc("tenants", { hostnames: ["*.example.com"] }), svc("static", { paths: ["/static/*"] })],
+        [...baseProps().services, svc("tenants", { hostnames: ["*.example.com"], paths: ["/app/*"] }), svc("static", { paths: ["/static/*"] })],
+        [
+          { ...baseProps().services[0], paths: ["/", "/shop/*"] },
+          ...baseProps().services.slice(1),
+          svc("tenants", { hostnames: ["*.example.com"], paths: ["/app/*"] }),
+          svc("static", { paths: ["/static/*"] }),
+        ],
+        [
+          { ...baseProps().services[0], hostnames: Array.from({ length: 12 }, (_, index) => `h${index}.example.com`) },
+          ...baseProps().services.slice(1),
+          svc("tenants", { hostnames: ["*.example.com"], paths: ["/app/*"] }),
+          svc("static", { paths: ["/static/*"] }),
+          svc("admin", { hostnames: ["admin.example.com"] }),
+        ],
+        baseProps().services,
+      ];
+      const layouts = history.map((services) => new Map(rules(synthLb(baseProps({ services })).synth).map((rule) => [rule.priority, rule.id])));
+      layouts.slice(1).forEach((after, step) => {
+        const before = layouts[step];
+        for (const [priority, id] of after) {
+          if (before.has(priority)) expect([step, priority, before.get(priority)]).toEqual([step, priority, id]);
+        }
+      });
+    });
+
+    test("a host + path rule holds at most 5 values; several rules cover every host × path", () => {
+      const hostnames = ["a.example.com", "b.example.com", "c.example.com"];
+      const { synth } = synthLb(baseProps({ services: [svc("web", { hostnames, paths: ["/x/*", "/y/*", "/z"] })] }));
+      const planned = rules(synth);
+      expect(planned).toEqual([
+        { id: "host-path-rule-web-0", priority: 5010, service: "web", hosts: hostnames, paths: ["/x/*", "/y/*"] },
+        { id: "host-path-rule-web-1", priority: 5011, service: "web", hosts: hostnames, paths: ["/z"] },
+      ]);
+    });
+
+    test("wildcard hosts share a rule up to ALB's 5 wildcards per rule", () => {
+      const hostnames = ["*-?.a.example.com", "*-?.b.example.com", "*-?.c.example.com", "*.d.example.com"];
+      const planned = rules(synthLb(baseProps({ services: [svc("web", { hostnames })] })).synth);
+      expect(planned.map((rule) => [rule.priority, rule.hosts])).toEqual([
+        [20010, hostnames.slice(0, 2)],
+        [20011, hostnames.slice(2)],
+      ]);
+    });
+
+    test("a service with exact and wildcard hosts has rules in both tiers", () => {
+      const planned = rules(synthLb(baseProps({ services: [svc("web", { hostnames: ["*.example.com", "example.com"] })] })).synth);
+      expect(planned.map((rule) => [rule.id, rule.priority, rule.hosts])).toEqual([
+        ["rule-web-0", 10, ["example.com"]],
+        ["wildcard-rule-web-0", 20010, ["*.example.com"]],
+      ]);
+    });
+  });
+
+  describe("without a certificate (HTTP only)", () => {
+    const httpOnly = (overrides: Partial<LoadBalancerProps> = {}) => baseProps({ certificateArn: undefined, ...overrides });
+
+    test("one HTTP:80 listener that routes: the rules, and a 404 for the rest", () => {
+      const { synth } = synthLb(httpOnly());
+      const listeners = Object.entries(synth.resources("aws_lb_listener"));
+      expect(listeners).toHaveLength(1);
+      const [httpId, http] = listeners[0];
+      expect(http).toEqual({
+        load_balancer_arn: ref("aws_lb", idOf(synth, "aws_lb"), "arn"),
+        port: 80,
+        protocol: "HTTP",
+        default_action: [{ type: "fixed-response", fixed_response: { content_type: "text/plain", status_code: "404", message_body: "Not Found" } }],
+        tags: { Name: "shop-prod-http" },
+      });
+      const routed = Object.values(synth.resources("aws_lb_listener_rule"));
+      expect(routed.map((rule: any) => [rule.priority, rule.listener_arn]).sort()).toEqual([
+        [10, ref("aws_lb_listener", httpId, "arn")],
+        [20, ref("aws_lb_listener", httpId, "arn")],
+      ]);
+    });
+
+    test("the default service takes what no rule matches, on HTTP", () => {
+      const services = [{ name: "api", paths: ["/api/*"], port: 3000, healthCheck: { path: "/api/health" } }, { name: "web", port: 8080, healthCheck: { path: "/" } }];
+      const { synth } = synthLb(httpOnly({ services, defaultService: "web" }));
+      const web = ref("aws_lb_target_group", idOf(synth, "aws_lb_target_group", (group) => group.name === "shop-prod-web-8080"), "arn");
+      expect(synth.only("aws_lb_listener").default_action).toEqual([{ type: "forward", target_group_arn: web }]);
+      expect(synth.only("aws_lb_listener_rule")).toMatchObject({ priority: 25010, condition: [{ path_pattern: { values: ["/api/*"] } }] });
+    });
+
+    test("the security group admits port 80 only, from each range", () => {
+      const { synth } = synthLb(httpOnly({ ingressCidrs: ["203.0.113.0/24", "198.51.100.0/24"] }));
+      const rulesIn = Object.values(synth.resources("aws_vpc_security_group_ingress_rule"));
+      expect(rulesIn.map((rule: any) => `${rule.cidr_ipv4}:${rule.from_port}-${rule.to_port}`).sort()).toEqual(["198.51.100.0/24:80-80", "203.0.113.0/24:80-80"]);
+    });
+
+    test("httpsListenerArn is undefined and httpListenerArn is the routing listener", () => {
+      let construct: LoadBalancer | undefined;
+      const synth = synthWith("aws", (scope) => {
+        construct = new LoadBalancer(scope, "lb", httpOnly());
+      });
+      expect(construct!.httpsListenerArn).toBeUndefined();
+      const { lb } = synthLb(httpOnly());
+      expect(lb.httpsListenerArn).toBeUndefined();
+      expect(lb.httpListenerArn).toBe(ref("aws_lb_listener", idOf(synth, "aws_lb_listener"), "arn"));
+    });
+  });
+
   describe("validation", () => {
     const service = (name: string, hostnames: string[], extra: object = {}) => ({ name, hostnames, port: 8080, healthCheck: { path: "/" }, ...extra });
+    const paths = (name: string, patterns: string[], extra: object = {}) => ({ name, paths: patterns, port: 8080, healthCheck: { path: "/" }, ...extra });
+    const web = service("web", ["a.example.com"]);
     test.each<[Partial<LoadBalancerProps>, string]>([
       [{ name: "a-very-long-load-balancer-name-123" }, `LoadBalancer 'lb': name: "a-very-long-load-balancer-name-123" is 34 characters long (at most 32)`],
       [{ name: "shop_prod" }, `LoadBalancer 'lb': name: "shop_prod" must be 1..32 of letters, digits and "-", not starting or ending with "-"`],
@@ -261,7 +450,7 @@ describe("LoadBalancer", () => {
       [{ vpcId: "" }, "LoadBalancer 'lb': vpcId: is empty (the id of the VPC holding the subnets)"],
       [{ subnetIds: ["subnet-aaaa"] }, "LoadBalancer 'lb': subnetIds: has 1 subnet(s) (at least 2, in different availability zones)"],
       [{ subnetIds: ["subnet-aaaa", "subnet-aaaa"] }, `LoadBalancer 'lb': subnetIds: "subnet-aaaa" is listed twice (distinct subnets)`],
-      [{ certificateArn: "" }, "LoadBalancer 'lb': certificateArn: is empty (the ARN of an issued ACM certificate)"],
+      [{ certificateArn: "" }, "LoadBalancer 'lb': certificateArn: is empty (the ARN of an issued ACM certificate, or leave it out for HTTP only)"],
       [{ certificateArn: "my-cert" }, `LoadBalancer 'lb': certificateArn: "my-cert" is not an ARN (arn:aws:acm:...)`],
       [{ idleTimeoutSeconds: 0 }, "LoadBalancer 'lb': idleTimeoutSeconds: 0 is out of range (an integer from 1 to 4000)"],
       [{ idleTimeoutSeconds: 4001 }, "LoadBalancer 'lb': idleTimeoutSeconds: 4001 is out of range (an integer from 1 to 4000)"],
@@ -288,7 +477,6 @@ describe("LoadBalancer", () => {
         { services: [service("web", ["a.example.com"], { deregistrationDelaySeconds: 3601 })] },
         "LoadBalancer 'lb': services[0].deregistrationDelaySeconds: 3601 is out of range (an integer from 0 to 3600)",
       ],
-      [{ services: [service("web", [])] }, "LoadBalancer 'lb': services[0].hostnames: is empty (at least one host name)"],
       [
         { services: [service("web", Array.from({ length: 51 }, (_, index) => `h${index}.example.com`))] },
         "LoadBalancer 'lb': services[0].hostnames: has 51 entries (at most 50 per service)",
@@ -300,7 +488,7 @@ describe("LoadBalancer", () => {
       [{ services: [service("web", [`${"a".repeat(125)}.com`])] }, "services[0].hostnames[0]: \"" + "a".repeat(125) + '.com" is not a host name pattern'],
       [
         { services: [service("web", ["a.example.com"]), service("api", ["api.example.com", "A.example.com"])] },
-        `LoadBalancer 'lb': services[1].hostnames[1]: "a.example.com" is already routed to service "web" (unique across services)`,
+        `LoadBalancer 'lb': services[1].hostnames[1]: "a.example.com" is already routed to service "web" (each host and path goes to exactly one service)`,
       ],
       [
         { services: [service("web", ["a.example.com"], { healthCheck: { path: "healthz" } })] },
@@ -308,6 +496,95 @@ describe("LoadBalancer", () => {
       ],
     ])("rejects %j", (overrides, message) => {
       expect(() => synthLb(baseProps(overrides))).toThrow(message);
+    });
+
+    // Routing, path syntax, ALB rule limits and HTTP-only mode: the whole message, exactly.
+    test.each<[string, Partial<LoadBalancerProps>, string]>([
+      [
+        "a service with neither hostnames nor paths that is not the default",
+        { services: [web, { name: "api", port: 8080, healthCheck: { path: "/" } }] },
+        "LoadBalancer 'lb': services[1]: has neither hostnames nor paths, so no rule reaches it (make it the defaultService, or give it hostnames or paths)",
+      ],
+      [
+        "empty hostnames on a service that is not the default",
+        { services: [web, service("api", [])], defaultService: "web" },
+        "LoadBalancer 'lb': services[1]: has neither hostnames nor paths, so no rule reaches it (make it the defaultService, or give it hostnames or paths)",
+      ],
+      [
+        "an unknown defaultService",
+        { services: [web, service("api", ["b.example.com"])], defaultService: "apí" },
+        `LoadBalancer 'lb': defaultService: "apí" is not one of the services ("web", "api")`,
+      ],
+      [
+        "a hostname listed twice in a service (compared like ALB: case and trailing dot ignored)",
+        { services: [service("web", ["a.example.com", "b.example.com", "A.example.com."])] },
+        `LoadBalancer 'lb': services[0].hostnames[2]: "a.example.com" is listed twice`,
+      ],
+      [
+        "a host + path routed to two services",
+        { services: [web, service("api", ["a.example.com"], { paths: ["/api/*"] }), service("v2", ["b.example.com", "a.example.com"], { paths: ["/v2/*", "/api/*"] })] },
+        `LoadBalancer 'lb': services[2].paths[1]: "a.example.com/api/*" is already routed to service "api" (each host and path goes to exactly one service)`,
+      ],
+      [
+        "a path on any host routed to two services",
+        { services: [web, paths("api", ["/api/*"]), paths("v2", ["/api/*"])] },
+        `LoadBalancer 'lb': services[2].paths[0]: "/api/*" on any host is already routed to service "api" (each host and path goes to exactly one service)`,
+      ],
+      [
+        "a wildcard host routed to two services",
+        { services: [service("web", ["*.example.com"]), service("api", ["*.EXAMPLE.com"])] },
+        `LoadBalancer 'lb': services[1].hostnames[0]: "*.example.com" is already routed to service "web" (each host and path goes to exactly one service)`,
+      ],
+      ["a path without the leading slash", { services: [paths("api", ["api/*"])] }, `LoadBalancer 'lb': services[0].paths[0]: "api/*" must start with "/"`],
+      ["an empty path", { services: [paths("api", [""])] }, `LoadBalancer 'lb': services[0].paths[0]: "" must start with "/"`],
+      ...["/api*", "/api/*/v1", "/a?c", "/api/**", "/a*b"].map((path): [string, Partial<LoadBalancerProps>, string] => [
+        `the wildcard in ${path}`,
+        { services: [paths("api", ["/ok", path])] },
+        `LoadBalancer 'lb': services[0].paths[1]: "${path}" has a wildcard other than a trailing "/*" (exact like /health, or a prefix like /api/*: GCP URL maps accept no other)`,
+      ]),
+      ...["/a b", "/a%20b", "/a#b", "/é"].map((path): [string, Partial<LoadBalancerProps>, string] => [
+        `the character in ${path}`,
+        { services: [paths("api", [path])] },
+        `LoadBalancer 'lb': services[0].paths[0]: "${path}" has a character ALB path patterns do not accept (A-Z, a-z, 0-9 and _ - . $ / ~ " ' @ : + &)`,
+      ]),
+      [
+        "a path longer than ALB's 128 characters",
+        { services: [paths("api", [`/${"a".repeat(128)}`])] },
+        `LoadBalancer 'lb': services[0].paths[0]: "/${"a".repeat(128)}" is 129 characters long (at most 128)`,
+      ],
+      ["a path listed twice", { services: [paths("api", ["/api/*", "/health", "/api/*"])] }, `LoadBalancer 'lb': services[0].paths[2]: "/api/*" is listed twice`],
+      [
+        "a host with more wildcards than an ALB rule takes",
+        { services: [service("web", ["*.*.*.*.*.*.example.com"])] },
+        `LoadBalancer 'lb': services[0].hostnames[0]: "*.*.*.*.*.*.example.com" has 6 wildcards (at most 5 per ALB rule)`,
+      ],
+      [
+        "a host whose wildcards leave none for a prefix path",
+        { services: [service("web", ["*.*.*.*.?.example.com"], { paths: ["/health", "/api/*"] })] },
+        `LoadBalancer 'lb': services[0].hostnames[0]: "*.*.*.*.?.example.com" has 5 wildcards (at most 4 ALB allows 5 per rule, and the prefix path takes one)`,
+      ],
+      [
+        "more host × path rules than a service's block of 10",
+        { services: [service("web", Array.from({ length: 30 }, (_, index) => `h${index}.example.com`), { paths: ["/a/*", "/b/*", "/c/*"] })] },
+        "LoadBalancer 'lb': services[0]: needs 15 listener rules for its exact hostnames and paths (at most 10; a rule holds 5 hostnames and paths together)",
+      ],
+      [
+        "more path rules than a service's block of 10",
+        { services: [paths("api", Array.from({ length: 51 }, (_, index) => `/p${index}/*`))] },
+        "LoadBalancer 'lb': services[0]: needs 11 listener rules for its paths (at most 10; a rule holds 5 hostnames and paths together)",
+      ],
+      [
+        "more services than ALB's 100 target groups",
+        { name: "shop", services: Array.from({ length: 101 }, (_, index) => service(`s${index}`, [`s${index}.example.com`])) },
+        "LoadBalancer 'lb': services: has 101 entries (at most 100: each has a target group, and an ALB routes to at most 100)",
+      ],
+      [
+        "a TLS policy without a certificate",
+        { certificateArn: undefined, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
+        "LoadBalancer 'lb': sslPolicy: applies only to the HTTPS listener (set certificateArn, or leave sslPolicy out)",
+      ],
+    ])("rejects %s", (_label, overrides, message) => {
+      expect(() => synthLb(baseProps(overrides))).toThrow(new Error(message));
     });
 
     test("accepts a 32-character target group name and wildcard host patterns", () => {
