@@ -196,7 +196,7 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
         const domains = blocks(blocks(body.managed)[0]?.domains).map(shown);
         lines.push(domains.length > 0 ? `certificate (Google-managed): ${domains.join(", ")}` : `certificate ${displayName(stack.get(certificate)!)}`);
       }
-      if (proxy.config.certificate_map) lines.push(`certificate map ${shown(proxy.config.certificate_map)}`);
+      if (proxy.config.certificate_map) lines.push(certificateMapLine(stack, proxy.config.certificate_map));
       const sslPolicy = stack.target(proxy.config.ssl_policy, "google_compute_ssl_policy", "google_compute_region_ssl_policy");
       if (sslPolicy) lines.push(`TLS policy ${shown(sslPolicy.config.profile ?? "COMPATIBLE")}, min ${shown(sslPolicy.config.min_tls_version ?? "TLS_1_0")}`);
       const routes = urlMap && (blocks(urlMap.config.host_rule).length > 0 || urlMap.config.default_service !== undefined);
@@ -264,4 +264,13 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
       }
     }
   }
+}
+
+/** The domains a Certificate Manager map serves: its entries' certificates' managed domains. */
+function certificateMapLine(stack: StackResources, value: unknown): string {
+  const maps = stack.targetsIn(value, "google_certificate_manager_certificate_map");
+  const entries = stack.ofType("google_certificate_manager_certificate_map_entry").filter((entry) => maps.some((map) => stack.mentions(entry.config.map, map)));
+  const certificates = [...new Set(entries.flatMap((entry) => stack.targetsIn(entry.config.certificates, "google_certificate_manager_certificate")))];
+  const domains = [...new Set(certificates.flatMap((address) => blocks(blocks(stack.get(address)!.config.managed)[0]?.domains).map(shown)))].sort();
+  return domains.length > 0 ? `certificates (Certificate Manager): ${domains.join(", ")}` : `certificate map ${shown(value)}`;
 }

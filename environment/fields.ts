@@ -4,8 +4,11 @@
  */
 import { environmentSchema } from "./schema";
 
-/** Subtrees that steer the policy report and the destroy guard and, by design, change no stack. */
-export const STACK_NEUTRAL_FIELDS = ["policy.suppressions", "dataProtection.allowDestroy"] as const;
+/**
+ * Fields that by design change no stack: the policy report's suppressions, the destroy guard's
+ * allowances, and `dns.apexAlias`, which only tells validation that the DNS provider can alias the apex.
+ */
+export const STACK_NEUTRAL_FIELDS = ["policy.suppressions", "dataProtection.allowDestroy", "dns.apexAlias"] as const;
 
 const WRAPPERS = ["optional", "default", "nullable", "pipe"];
 

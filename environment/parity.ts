@@ -30,9 +30,6 @@ export function checkParity(spec: EnvironmentFile, report: Report): void {
       );
     }
   });
-  if (spec.certificate?.wildcard) {
-    report("certificate.wildcard", "GCP cannot honour it: Google-managed certificates cannot cover wildcards (set false to list each hostname)");
-  }
   if (spec.loadBalancer?.idleTimeoutSeconds !== undefined) {
     const both = [
       spec.aws?.loadBalancer?.idleTimeoutSeconds !== undefined && "aws.loadBalancer.idleTimeoutSeconds",

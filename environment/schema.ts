@@ -7,7 +7,7 @@
  * fields (subnets inside the VPC, hostnames inside the domain, …) live in `validate.ts`.
  */
 import { z } from "zod";
-import { ALB_IDLE_TIMEOUT_SECONDS, RDS_STORAGE_GB, TARGET_GROUP_HEALTH_CHECK } from "../constructs/aws/limits";
+import { ALB_IDLE_TIMEOUT_SECONDS, ALB_PATH_CHARACTERS, ALB_RULE, RDS_STORAGE_GB, TARGET_GROUP_HEALTH_CHECK } from "../constructs/aws/limits";
 import { BACKEND_SERVICE_TIMEOUT_SECONDS, CLOUD_SQL_DISK_GB, GCP_HEALTH_CHECK, GCP_HEALTHY_STATUS } from "../constructs/gcp/limits";
 import { IntegerRange, intersect } from "../lib/range";
 
@@ -49,9 +49,27 @@ const healthCheck = z.strictObject({
   matcher: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, "must be HTTP codes like 200 or 200-399").default(GCP_HEALTHY_STATUS),
 });
 
+/**
+ * A path the load balancer routes: exact ("/health") or a prefix ("/api/*"). GCP URL maps allow no
+ * other wildcard; ALB path patterns limit the length and characters.
+ */
+const routedPath = z
+  .string()
+  .max(ALB_RULE.valueLength, `must be at most ${ALB_RULE.valueLength} characters`)
+  .refine((path) => ALB_PATH_CHARACTERS.test(path.replace(/\/\*$/, "/")), {
+    message: `must start with "/" and be exact (/health) or a prefix ending in /* (/api/*), with A-Z, a-z, 0-9 and _ - . $ / ~ " ' @ : + &`,
+  });
+
 const service = z.strictObject({
   name: resourceName("a service name", 20),
-  hostnames: z.array(hostname).min(1, "list at least one hostname"),
+  /**
+   * Host headers routed to this service, inside `domain`; `*.<domain>` is a catch-all after the
+   * exact hostnames. A service with neither hostnames nor paths takes every request no other
+   * service matches (at most one such service).
+   */
+  hostnames: z.array(hostname).min(1, "list at least one hostname, or leave hostnames out").optional(),
+  /** Paths routed to this service (on its hostnames, or on every host when it has none). */
+  paths: z.array(routedPath).min(1, "list at least one path, or leave paths out").optional(),
   port,
   healthCheck,
   size: z.enum(SIZES).default("small"),
@@ -119,6 +137,24 @@ const certificate = z
   })
   .default({ wildcard: false });
 
+export const DNS_MODES = ["create", "existing", "delegate", "external"] as const;
+export type DnsMode = (typeof DNS_MODES)[number];
+
+const dns = z
+  .strictObject({
+    /**
+     * `create` the zone for `domain`; use an `existing` one (aws.hostedZoneId / gcp.dnsZoneName);
+     * create it and `delegate` it from the parent domain's zone (aws.parentHostedZoneId /
+     * gcp.parentDnsZone); or `external`: no zone, the records are created at another DNS provider
+     * (`npm run dns-records` lists them while the deploy waits for certificate validation).
+     * @default `existing` when a zone id/name is given, else `create`
+     */
+    mode: z.enum(DNS_MODES).optional(),
+    /** External DNS only: the provider supports ALIAS/ANAME records, so the apex (`domain` itself) may be routed. */
+    apexAlias: z.boolean().default(false),
+  })
+  .default({ apexAlias: false });
+
 const s3Backend = z.strictObject({
   type: z.literal("s3"),
   bucket: z.string().min(3),
@@ -130,18 +166,39 @@ const s3Backend = z.strictObject({
   dynamodbTable: z.string().optional(),
 });
 const localBackend = z.strictObject({ type: z.literal("local") });
+const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id such as subnet-0123456789abcdef0");
 
 const awsSection = z.strictObject({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1"),
   availabilityZones: z.array(z.string()).min(2, "list at least two availability zones"),
   network: z.strictObject({
-    cidr,
+    /** The VPC's CIDR; required unless `existing` is given. */
+    cidr: cidr.optional(),
+    /**
+     * Use a VPC and subnets a network team owns, by id (no lookups): nothing of the network is
+     * created or changed (no NAT, routes, flow logs or default security group takeover).
+     */
+    existing: z
+      .strictObject({
+        vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id such as vpc-0123456789abcdef0"),
+        /** One subnet id per availability zone and tier, in the order of availabilityZones. */
+        subnetIds: z.strictObject({
+          public: z.array(subnetId),
+          private: z.array(subnetId).optional(),
+          database: z.array(subnetId).optional(),
+        }),
+      })
+      .optional(),
     /** Explicit subnet CIDRs, one per availability zone and tier; carved from `cidr` when omitted. */
     subnets: z
       .strictObject({ public: z.array(cidr).optional(), private: z.array(cidr).optional(), database: z.array(cidr).optional() })
       .optional(),
-    /** `single` (one NAT gateway, cheaper) or `per-az` (one per zone, survives a zone outage). */
-    nat: z.enum(["single", "per-az"]).default("per-az"),
+    /**
+     * `single` (one NAT gateway, cheaper), `per-az` (one per zone, survives a zone outage) or `none`
+     * (no NAT: instances in the public subnets with public IPs, admitting only the load balancer).
+     * @default `single` in development, `per-az` in production
+     */
+    nat: z.enum(["single", "per-az", "none"]).optional(),
     flowLogs: z.boolean().default(false),
   }),
   loadBalancer: z
@@ -154,12 +211,16 @@ const awsSection = z.strictObject({
   instanceTypes: sizeMap.optional(),
   /** RDS instance classes for each cloud-neutral size. */
   databaseInstanceClasses: sizeMap.optional(),
-  /** Use an existing Route 53 hosted zone instead of creating one. */
+  /** The Route 53 zone to use (`dns.mode: existing`; also implies it when `dns.mode` is unset). */
   hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, "must be a Route 53 zone id such as Z0123456789ABC").optional(),
+  /** The Route 53 zone of the parent domain, in this account, that delegates `domain` (`dns.mode: delegate`). */
+  parentHostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, "must be a Route 53 zone id such as Z0123456789ABC").optional(),
   /** SSM parameter of the instance image, resolved by EC2 at launch; @default Amazon Linux 2023 for the instance type's architecture. */
   imageSsmParameter: z.string().startsWith("/", "must be an SSM parameter path").optional(),
   backend: z.discriminatedUnion("type", [localBackend, s3Backend]).default({ type: "local" }),
 });
+
+const gcpName = (what: string) => z.string().max(63, `${what} is at most 63 characters`).regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, `${what} must be a-z, 0-9 and '-', starting with a letter`);
 
 const gcsBackend = z.strictObject({
   type: z.literal("gcs"),
@@ -175,10 +236,29 @@ const gcpSection = z.strictObject({
   /** Zones of the region the managed instance groups spread over. */
   zones: z.array(z.string()).min(1, "list at least one zone"),
   network: z.strictObject({
-    /** The regional subnet the instances live in. */
-    subnetCidr: cidr,
-    /** Range reserved for Google's service network (Cloud SQL private IP); /16–/24. */
-    privateServiceAccessCidr: cidr,
+    /** The regional subnet the instances live in; required unless `existing` is given. */
+    subnetCidr: cidr.optional(),
+    /** Range reserved for Google's service network (Cloud SQL private IP); /16–/24. Required with a database, unless `existing` reuses a connection. */
+    privateServiceAccessCidr: cidr.optional(),
+    /**
+     * Use a network and subnetwork another team owns, by name (no lookups): nothing of the network is
+     * created or changed except the firewall rules the services need.
+     */
+    existing: z
+      .strictObject({
+        network: gcpName("the network name"),
+        subnetwork: gcpName("the subnetwork name"),
+        /** The network already has a private services access connection (Cloud SQL private IP): reuse it. */
+        privateServiceAccess: z.boolean().default(false),
+      })
+      .optional(),
+    /**
+     * `cloud-nat` (instances without external IPs, egress through Cloud NAT) or `none` (instances
+     * with external IPs, admitting only the load balancer and health checks; no Cloud NAT).
+     * @default `cloud-nat` for a network created here; none is created in an existing network (its
+     * egress is its owner's), where `none` still gives the instances external IPs
+     */
+    nat: z.enum(["cloud-nat", "none"]).optional(),
     flowLogs: z.boolean().default(false),
     /** Admit SSH from Identity-Aware Proxy (35.235.240.0/20) only; nothing else can reach port 22. */
     iapSsh: z.boolean().default(false),
@@ -200,8 +280,16 @@ const gcpSection = z.strictObject({
   databaseTiers: sizeMap.optional(),
   /** Public image (family) for the instances; no lookup needed. */
   image: z.string().default("debian-cloud/debian-12"),
-  /** Use an existing Cloud DNS managed zone (its resource name) instead of creating one. */
-  dnsZoneName: z.string().optional(),
+  /** The Cloud DNS managed zone to use, by resource name (`dns.mode: existing`; also implies it when `dns.mode` is unset). */
+  dnsZoneName: gcpName("a managed zone name").optional(),
+  /** The managed zone of the parent domain that delegates `domain` (`dns.mode: delegate`); any project the deployer can write. */
+  parentDnsZone: z
+    .strictObject({
+      name: gcpName("a managed zone name"),
+      /** @default gcp.project */
+      project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a Google Cloud project id (6–30 chars, a-z, 0-9, -)").optional(),
+    })
+    .optional(),
   backend: z.discriminatedUnion("type", [localBackend, gcsBackend]).default({ type: "local" }),
 });
 
@@ -238,12 +326,14 @@ export const environmentSchema = z.strictObject({
   project: resourceName("project", 12),
   /** `production` turns on deletion protection, high availability and final snapshots. */
   stage: z.enum(["production", "development"]),
-  /** The DNS zone every hostname lives in. */
-  domain: hostname,
+  /** The DNS zone every hostname lives in. Without it the load balancer serves plain HTTP on its own address. */
+  domain: hostname.optional(),
+  dns,
   certificate,
   loadBalancer,
   services: z.array(service).min(1, "list at least one service"),
-  database,
+  /** The managed database; leave it out when the database lives elsewhere (nothing database-related is created). */
+  database: database.optional(),
   policy,
   dataProtection,
   aws: awsSection.optional(),

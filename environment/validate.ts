@@ -7,8 +7,9 @@ import { Ipv4Block, contains, isRfc1918, overlaps, parseIpv4Cidr } from "../lib/
 import { describeSupportedVersions, supportedMajorVersion } from "../lib/database-versions";
 import { ELB_NAME_MAX as AWS_LB_NAME_MAX } from "../constructs/aws/limits";
 import { awsTargetGroupName, resourcePrefix } from "../lib/naming";
-import { LARGEST_CARVABLE_VPC_PREFIX, SUBNET_TIERS } from "../lib/subnet-layout";
+import { LARGEST_CARVABLE_VPC_PREFIX, SUBNET_TIERS, SubnetTier } from "../lib/subnet-layout";
 import { checkParity } from "./parity";
+import { checkDns, checkRouting } from "./validate-routing";
 import { AwsSpec, EnvironmentFile, GcpSpec } from "./schema";
 
 export interface Problem {
@@ -37,9 +38,11 @@ export function validateEnvironment(environment: string, spec: EnvironmentFile):
   const groups: ((spec: EnvironmentFile, report: Report) => void)[] = [
     checkServices,
     checkDatabase,
-    (s, r) => s.aws && checkAws(s.aws, r),
-    (s, r) => s.gcp && checkGcp(s.gcp, r),
+    (s, r) => s.aws && checkAws(s.aws, s, r),
+    (s, r) => s.gcp && checkGcp(s.gcp, s, r),
     (s, r) => checkNameLengths(environment, s, r),
+    checkRouting,
+    checkDns,
     checkParity,
   ];
   for (const group of groups) {
@@ -56,28 +59,12 @@ type Report = (path: string, message: string) => void;
 
 function checkServices(spec: EnvironmentFile, report: Report): void {
   const serviceByName = new Map<string, number>();
-  const serviceByHostname = new Map<string, string>();
   spec.services.forEach((service, index) => {
     const at = `services[${index}]`;
     if (serviceByName.has(service.name)) {
       report(`${at}.name`, `"${service.name}" is already used by services[${serviceByName.get(service.name)}] (service names must be unique)`);
     }
     serviceByName.set(service.name, index);
-
-    service.hostnames.forEach((host, hostIndex) => {
-      const field = `${at}.hostnames[${hostIndex}]`;
-      if (host !== spec.domain && !host.endsWith(`.${spec.domain}`)) {
-        report(field, `${host} is outside the DNS zone ${spec.domain} (use a name ending in .${spec.domain})`);
-      }
-      if (host.startsWith("*.")) {
-        report(field, `${host}: wildcard hostnames cannot be routed (list each hostname; use certificate.wildcard for a wildcard certificate)`);
-      }
-      const owner = serviceByHostname.get(host);
-      if (owner !== undefined) {
-        report(field, `${host} is already routed to service "${owner}" (each hostname goes to exactly one service)`);
-      }
-      serviceByHostname.set(host, service.name);
-    });
 
     const { path, timeoutSeconds, intervalSeconds } = service.healthCheck;
     if (!path.startsWith("/")) {
@@ -97,6 +84,7 @@ function checkServices(spec: EnvironmentFile, report: Report): void {
 }
 
 function checkDatabase(spec: EnvironmentFile, report: Report): void {
+  if (!spec.database) return;
   const { engine, version, storageGb, maxStorageGb } = spec.database;
   if (!supportedMajorVersion(engine, version)) {
     report("database.version", `${engine} ${version} is not supported (${describeSupportedVersions(engine)})`);
@@ -106,15 +94,23 @@ function checkDatabase(spec: EnvironmentFile, report: Report): void {
   }
 }
 
-function checkAws(aws: AwsSpec, report: Report): void {
+function checkAws(aws: AwsSpec, spec: EnvironmentFile, report: Report): void {
   const zones = aws.availabilityZones;
   checkZones("aws.availabilityZones", zones, aws.region, new RegExp(`^${aws.region}[a-z]$`), `${aws.region}a`, report);
+  const { network } = aws;
+  const tiersUsed = usedSubnetTiers(network.nat, spec.database !== undefined);
+  if (network.existing) return checkExistingAwsNetwork(aws, tiersUsed, report);
+  if (network.cidr === undefined) return report("aws.network.cidr", "is required (the VPC's CIDR, e.g. 10.20.0.0/16; or give aws.network.existing)");
 
-  const vpc = checkNetworkCidr("aws.network.cidr", aws.network.cidr, report);
-  const explicit = aws.network.subnets ?? {};
+  const vpc = checkNetworkCidr("aws.network.cidr", network.cidr, report);
+  const explicit = network.subnets ?? {};
   const placed: { field: string; block: Ipv4Block }[] = [];
   for (const tier of SUBNET_TIERS) {
     const cidrs = explicit[tier];
+    if (!tiersUsed.includes(tier)) {
+      if (cidrs !== undefined) report(`aws.network.subnets.${tier}`, `no ${tier} subnets are created ${UNUSED_TIER_REASON[tier]} (remove it)`);
+      continue;
+    }
     if (cidrs === undefined) {
       if (vpc && vpc.prefix > LARGEST_CARVABLE_VPC_PREFIX) {
         report(
@@ -140,11 +136,60 @@ function checkAws(aws: AwsSpec, report: Report): void {
   }
 }
 
-function checkGcp(gcp: GcpSpec, report: Report): void {
+/** Subnet tiers the AWS layout needs: instances go private behind NAT, or public without NAT. */
+function usedSubnetTiers(nat: AwsSpec["network"]["nat"], database: boolean): SubnetTier[] {
+  return ["public", ...(nat === "none" ? [] : ["private" as const]), ...(database ? ["database" as const] : [])];
+}
+const UNUSED_TIER_REASON: Record<SubnetTier, string> = {
+  public: "",
+  private: "with nat: none (the instances live in the public subnets)",
+  database: "without a database section",
+};
+
+function checkExistingAwsNetwork(aws: AwsSpec, tiersUsed: SubnetTier[], report: Report): void {
+  const { network } = aws;
+  if (network.cidr !== undefined) report("aws.network.cidr", "is not used with aws.network.existing (the VPC is not created here; remove it)");
+  if (network.subnets !== undefined) report("aws.network.subnets", "is not used with aws.network.existing (list the subnet ids under existing.subnetIds)");
+  if (network.flowLogs) report("aws.network.flowLogs", "is not used with aws.network.existing (an existing VPC's flow logs are its owner's; remove it)");
+  if (network.nat === "single" || network.nat === "per-az") {
+    report("aws.network.nat", `${network.nat} would create NAT gateways in a VPC this stack does not own (leave nat out: egress is the private subnets' routes; or none)`);
+  }
+  for (const tier of SUBNET_TIERS) {
+    const ids = network.existing!.subnetIds[tier];
+    const field = `aws.network.existing.subnetIds.${tier}`;
+    if (!tiersUsed.includes(tier)) {
+      if (ids !== undefined) report(field, `no ${tier} subnets are used ${UNUSED_TIER_REASON[tier]} (remove it)`);
+    } else if (ids === undefined) {
+      report(field, `is required: one ${tier} subnet id per availability zone`);
+    } else if (ids.length !== aws.availabilityZones.length) {
+      report(field, `lists ${ids.length} subnets for ${aws.availabilityZones.length} availability zones (give exactly one per zone, in their order)`);
+    }
+  }
+}
+
+function checkGcp(gcp: GcpSpec, spec: EnvironmentFile, report: Report): void {
   checkZones("gcp.zones", gcp.zones, gcp.region, new RegExp(`^${gcp.region}-[a-z]$`), `${gcp.region}-b`, report);
-  const subnet = checkNetworkCidr("gcp.network.subnetCidr", gcp.network.subnetCidr, report);
+  const { network } = gcp;
   const field = "gcp.network.privateServiceAccessCidr";
-  const reserved = checkNetworkCidr(field, gcp.network.privateServiceAccessCidr, report, {
+  const reuses = network.existing?.privateServiceAccess === true;
+  if (network.existing) {
+    if (network.subnetCidr !== undefined) report("gcp.network.subnetCidr", "is not used with gcp.network.existing (the subnetwork is not created here; remove it)");
+    if (network.flowLogs) report("gcp.network.flowLogs", "is not used with gcp.network.existing (an existing subnetwork's flow logs are its owner's; remove it)");
+    if (network.nat === "cloud-nat") {
+      report("gcp.network.nat", "cloud-nat would create a Cloud Router and NAT in a network this stack does not own (leave nat out: egress is the network's; or none)");
+    }
+  } else if (network.subnetCidr === undefined) {
+    report("gcp.network.subnetCidr", "is required (the subnetwork's CIDR, e.g. 10.40.0.0/20; or give gcp.network.existing)");
+  }
+  const subnet = network.subnetCidr === undefined || network.existing ? undefined : checkNetworkCidr("gcp.network.subnetCidr", network.subnetCidr, report);
+  if (!spec.database || reuses) {
+    const why = spec.database ? "gcp.network.existing.privateServiceAccess reuses the network's connection" : "there is no database";
+    if (network.privateServiceAccessCidr !== undefined) report(field, `is not used: ${why} (remove it)`);
+    if (!spec.database && reuses) report("gcp.network.existing.privateServiceAccess", "is not used: there is no database (remove it)");
+    return;
+  }
+  if (network.privateServiceAccessCidr === undefined) return report(field, "is required with a database (a /16–/24 range for Cloud SQL's private IPs)");
+  const reserved = checkNetworkCidr(field, network.privateServiceAccessCidr, report, {
     largestPrefix: 24,
     what: "the private service access range",
   });

@@ -17,28 +17,53 @@ export function stackTags(environment: EnvironmentSpec, stackId: string): Record
   };
 }
 
-/** `https://<hostname>` of every hostname, grouped by service. */
-export function serviceUrls(environment: EnvironmentSpec): Record<string, string[]> {
+/**
+ * The URLs each service answers on: `https://<hostname><path>` with a domain, or
+ * `http://<load balancer address><path>` without one (the address is a token, known after apply).
+ * A prefix path is shown without its trailing `*`; a wildcard hostname as written (`*.example.com`).
+ */
+export function serviceUrls(environment: EnvironmentSpec, loadBalancerAddress: string): Record<string, string[]> {
   return Object.fromEntries(
-    environment.services.map((service) => [service.name, service.hostnames.map((host) => `https://${host}`)]),
+    environment.services.map((service) => {
+      // A service without hostnames answers on every host: its paths, or whatever the others do not match.
+      const origins =
+        environment.domain === undefined
+          ? [`http://${loadBalancerAddress}`]
+          : (service.hostnames ?? routedHostnames(environment)).map((host) => `https://${host}`);
+      const paths = (service.paths ?? ["/"]).map((path) => path.replace(/\*$/, ""));
+      return [service.name, origins.flatMap((origin) => paths.map((path) => (path === "/" ? origin : `${origin}${path}`)))];
+    }),
   );
+}
+
+/** The service with neither hostnames nor paths: it takes every request the others do not match. */
+export function catchAllService(environment: EnvironmentSpec): string | undefined {
+  return environment.services.find((service) => !service.hostnames && !service.paths)?.name;
+}
+
+/** Every hostname routed by some service, in first-seen order. */
+export function routedHostnames(environment: EnvironmentSpec): string[] {
+  return [...new Set(environment.services.flatMap((service) => service.hostnames ?? []))];
 }
 
 /**
  * What the certificate covers: either the domain and its wildcard (plus any hostname deeper
- * than one label, which a wildcard does not match), or exactly the routed hostnames.
+ * than one label, which a wildcard does not match), or exactly the routed hostnames (wildcard
+ * hostnames included as they are). Undefined without a domain: the load balancer serves HTTP.
  */
-export function certificateDomains(environment: EnvironmentSpec): { domainName: string; subjectAlternativeNames: string[] } {
-  const hostnames = [...new Set(environment.services.flatMap((service) => service.hostnames))];
+export function certificateDomains(environment: EnvironmentSpec): { domainName: string; subjectAlternativeNames: string[] } | undefined {
+  const domain = environment.domain;
+  if (domain === undefined) return undefined;
+  const hostnames = routedHostnames(environment);
   if (!environment.certificate.wildcard) {
     const [domainName, ...rest] = hostnames;
     return { domainName, subjectAlternativeNames: rest };
   }
   const coveredByWildcard = (host: string) =>
-    host === environment.domain || (host.endsWith(`.${environment.domain}`) && !host.slice(0, -environment.domain.length - 1).includes("."));
+    host === domain || host === `*.${domain}` || (host.endsWith(`.${domain}`) && !host.slice(0, -domain.length - 1).includes("."));
   return {
-    domainName: environment.domain,
-    subjectAlternativeNames: [`*.${environment.domain}`, ...hostnames.filter((host) => !coveredByWildcard(host))],
+    domainName: domain,
+    subjectAlternativeNames: [`*.${domain}`, ...hostnames.filter((host) => !coveredByWildcard(host))],
   };
 }
 

@@ -46,5 +46,8 @@ export const ALB_RULE = {
   valueLength: 128,
 } as const;
 
+/** Characters of an ALB path-pattern value besides the wildcards. */
+export const ALB_PATH_CHARACTERS = /^\/[A-Za-z0-9_.$~"'@:+&/-]*$/;
+
 /** Target groups one ALB can route to (not adjustable): with one group per service, its services. */
 export const ALB_TARGET_GROUPS_MAX = 100;

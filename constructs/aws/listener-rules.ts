@@ -36,7 +36,7 @@
  * service changing position: append new services, never reorder or remove one in the middle.
  */
 import { PropsFailure } from "../../lib/errors";
-import { ALB_RULE } from "./limits";
+import { ALB_PATH_CHARACTERS, ALB_RULE } from "./limits";
 
 /** Rules one service may have in one tier: the size of its priority block. */
 const RULES_PER_SERVICE = 10;
@@ -47,7 +47,6 @@ const TIER_SPAN = 5000;
 
 const HOST_PATTERN = /^[a-z0-9*?.-]+$/;
 // The characters ALB accepts in a path pattern, less its wildcards.
-const PATH_CHARACTERS = /^\/[A-Za-z0-9_.$~"'@:+&/-]*$/;
 
 /** How a service is reached, as given. */
 export interface RoutingInput {
@@ -109,7 +108,7 @@ export function serviceRoutes(service: RoutingInput, at: string, fail: PropsFail
     if (/[*?]/.test(fixed)) {
       fail(field, `"${path}" has a wildcard other than a trailing "/*" (exact like /health, or a prefix like /api/*: GCP URL maps accept no other)`);
     }
-    if (!PATH_CHARACTERS.test(fixed)) {
+    if (!ALB_PATH_CHARACTERS.test(fixed)) {
       fail(field, `"${path}" has a character ALB path patterns do not accept (A-Z, a-z, 0-9 and _ - . $ / ~ " ' @ : + &)`);
     }
     if (paths.indexOf(path) !== index) fail(field, `"${path}" is listed twice`);

@@ -79,8 +79,9 @@ export interface CloudSqlDatabaseProps {
   /**
    * The `google_service_networking_connection` peering the VPC with Google's service producer network. The instance
    * depends on it explicitly: its `private_network` only references the VPC, so Terraform would not wait for the peering.
+   * @default none: the network already has its private services access connection (created outside this stack)
    */
-  readonly privateServiceConnection: ITerraformDependable;
+  readonly privateServiceConnection?: ITerraformDependable;
   /**
    * Initial disk size in GB (PD_SSD), 10-65536. It grows automatically up to `diskAutoresizeLimitGb` and can never shrink.
    * @default 20
@@ -217,7 +218,7 @@ export class CloudSqlDatabase extends Construct {
         },
         userLabels: props.labels,
       },
-      dependsOn: [props.privateServiceConnection],
+      dependsOn: props.privateServiceConnection ? [props.privateServiceConnection] : undefined,
       lifecycle: { ignoreChanges: ["settings[0].disk_size"] },
     });
 
@@ -360,9 +361,6 @@ function validate(id: string, props: CloudSqlDatabaseProps): { databaseVersion: 
   }
 
   if (!props.networkId) fail("networkId", "is empty", "the id or self link of the VPC network for the private IP");
-  if (!props.privateServiceConnection) {
-    fail("privateServiceConnection", "is missing", "the google_service_networking_connection of networkId");
-  }
 
   const diskSize = props.diskSizeGb ?? 20;
   if (!isInteger(diskSize) || diskSize < MIN_DISK_GB || diskSize > MAX_DISK_GB) {

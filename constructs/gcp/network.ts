@@ -167,19 +167,6 @@ export class GcpNetwork extends GcpNetworkBase implements IGcpNetwork {
 
     if (iapTags) this.addIapSshRule(iapTags);
   }
-
-  /**
-   * The peering Cloud SQL instances with a private IP must depend on.
-   * @deprecated Use `privateServicePeering`, which is undefined rather than throwing without private
-   * service access. This one stays typed as always present until the stacks move over.
-   * @throws Error when `privateServiceAccess` is false: there is no peering to depend on
-   */
-  get privateServiceConnection(): ServiceNetworkingConnection {
-    if (!this.privateServicePeering) {
-      throw new Error(`GcpNetwork '${this.node.id}': privateServiceConnection: there is none (privateServiceAccess is false; read privateServicePeering)`);
-    }
-    return this.privateServicePeering;
-  }
 }
 
 function resolveServiceRange(props: GcpNetworkProps, fail: Fail): Ipv4Block | undefined {

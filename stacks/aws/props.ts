@@ -10,10 +10,12 @@ import { DatabaseProps } from "../../constructs/aws/database";
 import { DnsZoneProps } from "../../constructs/aws/dns-zone";
 import { InstanceGroupProps } from "../../constructs/aws/instance-group";
 import { LoadBalancedService, LoadBalancerProps, LoadBalancingAlgorithm } from "../../constructs/aws/load-balancer";
+import { ExistingNetworkProps } from "../../constructs/aws/existing-network";
 import { NetworkProps } from "../../constructs/aws/network";
 import { resourcePrefix } from "../../lib/naming";
-import { AwsSpec, DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, EnvironmentSpec, Size } from "../../environment/schema";
-import { certificateDomains, isProduction, localStatePath, stackTags } from "../common";
+import { AwsSpec, DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, DnsMode, EnvironmentSpec, Size } from "../../environment/schema";
+import { effectiveDnsMode } from "../../environment/validate-routing";
+import { catchAllService, certificateDomains, isProduction, localStatePath, stackTags } from "../common";
 
 /** Cloud-neutral sizes → EC2 instance types, unless the aws section overrides them. */
 const DEFAULT_INSTANCE_TYPES: Record<Size, string> = { small: "t3.small", medium: "t3.medium", large: "t3.large" };
@@ -33,12 +35,21 @@ export interface AwsStackProps {
   readonly defaultTags: Record<string, string>;
   /** Local state file (relative to the stack directory), or the S3 backend. */
   readonly backend: { readonly local: { readonly path: string } } | { readonly s3: S3BackendConfig; readonly useLockfile: boolean };
-  readonly network: NetworkProps;
-  readonly dnsZone: DnsZoneProps;
-  readonly certificate: Omit<CertificateProps, "zoneId">;
+  /** A network created here, or one adopted by id. */
+  readonly network: { readonly create: NetworkProps } | { readonly existing: ExistingNetworkProps };
+  /** Where the instances live: behind NAT in the private subnets, or in the public ones with public IPs. */
+  readonly instanceSubnets: "private" | "public";
+  /**
+   * The Route 53 zone (created, adopted or created and delegated), or `external` when the records
+   * live at another DNS provider. Absent without a domain.
+   */
+  readonly dns?: { readonly zone: DnsZoneProps; readonly mode: DnsMode } | { readonly external: true };
+  /** Absent without a domain: the load balancer serves HTTP only. */
+  readonly certificate?: Omit<CertificateProps, "zoneId">;
   readonly loadBalancer: Omit<LoadBalancerProps, "vpcId" | "subnetIds" | "certificateArn">;
-  readonly services: readonly { readonly name: string; readonly hostnames: readonly string[]; readonly instanceGroup: ServiceInstanceGroupProps }[];
-  readonly database: Omit<DatabaseProps, "vpcId" | "subnetIds" | "clientSecurityGroupIds">;
+  readonly services: readonly { readonly name: string; readonly instanceGroup: ServiceInstanceGroupProps }[];
+  /** Absent without a database section: no database, subnets, grants or outputs for it. */
+  readonly database?: Omit<DatabaseProps, "vpcId" | "subnetIds">;
 }
 
 export function awsSection(environment: EnvironmentSpec): AwsSpec {
@@ -59,17 +70,9 @@ export function awsStackProps(environment: EnvironmentSpec, stackId: string): Aw
     region: aws.region,
     defaultTags: stackTags(environment, stackId),
     backend: awsBackend(environment, aws, stackId),
-    network: {
-      name: prefix,
-      cidr: aws.network.cidr,
-      availabilityZones: aws.availabilityZones,
-      publicSubnetCidrs: aws.network.subnets?.public,
-      privateSubnetCidrs: aws.network.subnets?.private,
-      databaseSubnetCidrs: aws.network.subnets?.database,
-      natGateways: aws.network.nat,
-      flowLogs: aws.network.flowLogs,
-    },
-    dnsZone: { domainName: environment.domain, existingZoneId: aws.hostedZoneId, preventDestroy: production },
+    network: awsNetwork(environment, aws, prefix),
+    instanceSubnets: aws.network.nat === "none" ? "public" : "private",
+    dns: awsDns(environment, aws),
     certificate: certificateDomains(environment),
     loadBalancer: {
       name: prefix,
@@ -77,10 +80,12 @@ export function awsStackProps(environment: EnvironmentSpec, stackId: string): Aw
         aws.loadBalancer.idleTimeoutSeconds ?? environment.loadBalancer.idleTimeoutSeconds ?? DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS,
       algorithm: TARGET_GROUP_ALGORITHM[environment.loadBalancer.algorithm],
       deletionProtection: production,
+      defaultService: catchAllService(environment),
       services: environment.services.map(
         (service): LoadBalancedService => ({
           name: service.name,
           hostnames: service.hostnames,
+          paths: service.paths,
           port: service.port,
           healthCheck: {
             path: service.healthCheck.path,
@@ -95,7 +100,6 @@ export function awsStackProps(environment: EnvironmentSpec, stackId: string): Aw
     },
     services: environment.services.map((service) => ({
       name: service.name,
-      hostnames: service.hostnames,
       instanceGroup: {
         name: `${prefix}-${service.name}`,
         instanceType: instanceTypes[service.size],
@@ -107,10 +111,12 @@ export function awsStackProps(environment: EnvironmentSpec, stackId: string): Aw
         // Unset: the construct picks Amazon Linux 2023 for the instance type's architecture (x86_64 or Graviton).
         imageId: aws.imageSsmParameter ? `resolve:ssm:${aws.imageSsmParameter}` : undefined,
         healthCheckGracePeriodSeconds: service.startupGraceSeconds,
+        // Without NAT the instances reach the internet by their own public IPs (ingress still only from the load balancer).
+        publicIp: aws.network.nat === "none",
         cpuTargetPercent: service.cpuTargetPercent,
       },
     })),
-    database: {
+    database: db && {
       name: prefix,
       engine: db.engine,
       engineVersion: db.version,
@@ -123,6 +129,52 @@ export function awsStackProps(environment: EnvironmentSpec, stackId: string): Aw
       deletionProtection: production,
       skipFinalSnapshot: !db.finalSnapshot,
       retainAutomatedBackups: db.finalSnapshot,
+    },
+  };
+}
+
+function awsDns(environment: EnvironmentSpec, aws: AwsSpec): AwsStackProps["dns"] {
+  if (environment.domain === undefined) return undefined;
+  const mode = effectiveDnsMode(environment);
+  if (mode === "external") return { external: true };
+  return {
+    mode,
+    zone: {
+      domainName: environment.domain,
+      existingZoneId: mode === "existing" ? aws.hostedZoneId : undefined,
+      parentZoneId: mode === "delegate" ? aws.parentHostedZoneId : undefined,
+      preventDestroy: isProduction(environment),
+    },
+  };
+}
+
+function awsNetwork(environment: EnvironmentSpec, aws: AwsSpec, prefix: string): AwsStackProps["network"] {
+  const { network } = aws;
+  if (network.existing) {
+    const { vpcId, subnetIds } = network.existing;
+    return {
+      existing: {
+        vpcId,
+        availabilityZones: aws.availabilityZones,
+        publicSubnetIds: subnetIds.public,
+        privateSubnetIds: subnetIds.private,
+        databaseSubnetIds: subnetIds.database,
+      },
+    };
+  }
+  return {
+    create: {
+      name: prefix,
+      // Present: the environment validation requires it without `existing`.
+      cidr: network.cidr!,
+      availabilityZones: aws.availabilityZones,
+      publicSubnetCidrs: network.subnets?.public,
+      privateSubnetCidrs: network.subnets?.private,
+      databaseSubnetCidrs: network.subnets?.database,
+      // One NAT gateway is the cheap choice for development; production survives a zone outage.
+      natGateways: network.nat ?? (isProduction(environment) ? "per-az" : "single"),
+      databaseSubnets: environment.database !== undefined,
+      flowLogs: network.flowLogs,
     },
   };
 }

@@ -13,15 +13,17 @@ import { Database } from "../../constructs/aws/database";
 import { DnsZone } from "../../constructs/aws/dns-zone";
 import { InstanceGroup } from "../../constructs/aws/instance-group";
 import { LoadBalancer } from "../../constructs/aws/load-balancer";
+import { INetwork } from "../../constructs/aws/existing-network";
 import { Network } from "../../constructs/aws/network";
 import { EnvironmentSpec } from "../../environment/schema";
-import { attachPolicy, serviceUrls } from "../common";
+import { attachPolicy, routedHostnames, serviceUrls } from "../common";
 import { AwsStackProps, awsStackProps } from "./props";
 
 export class AwsWebStack extends TerraformStack {
-  readonly network: Network;
+  readonly network: INetwork;
   readonly loadBalancer: LoadBalancer;
-  readonly database: Database;
+  /** Absent when the environment has no database. */
+  readonly database?: Database;
   /** The policy pack's findings for this stack, available after synthesis. */
   readonly policy: PolicyAspect;
   readonly instanceGroups: Record<string, InstanceGroup> = {};
@@ -34,64 +36,99 @@ export class AwsWebStack extends TerraformStack {
     new AwsProvider(this, "aws", { region: props.region, defaultTags: [{ tags: props.defaultTags }] });
     this.configureBackend(props.backend);
 
-    this.network = new Network(this, "network", props.network);
-    const zone = new DnsZone(this, "dns", props.dnsZone);
-    const certificate = new Certificate(this, "certificate", { ...props.certificate, zoneId: zone.zoneId });
+    this.network =
+      "existing" in props.network ? Network.fromExisting(this, "network", props.network.existing) : new Network(this, "network", props.network.create);
+    const zone = props.dns && "zone" in props.dns ? new DnsZone(this, "dns", props.dns.zone) : undefined;
+    // Without a zone (external DNS) the certificate waits for records the user creates elsewhere.
+    const certificate = props.certificate && new Certificate(this, "certificate", { ...props.certificate, zoneId: zone?.zoneId });
 
     this.loadBalancer = new LoadBalancer(this, "load-balancer", {
       ...props.loadBalancer,
       vpcId: this.network.vpcId,
       subnetIds: this.network.publicSubnetIds,
-      certificateArn: certificate.certificateArn,
+      certificateArn: certificate?.certificateArn,
     });
 
     for (const service of props.services) {
       const group = new InstanceGroup(this, `service-${service.name}`, {
         ...service.instanceGroup,
         vpcId: this.network.vpcId,
-        subnetIds: this.network.privateSubnetIds,
+        subnetIds: props.instanceSubnets === "public" ? this.network.publicSubnetIds : this.network.privateSubnetIds,
         targetGroupArn: this.loadBalancer.targetGroupArns[service.name],
       });
       group.allowFrom(this.loadBalancer);
       this.instanceGroups[service.name] = group;
-      for (const hostname of service.hostnames) {
-        zone.addAliasRecord(hostname, { dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId });
-      }
     }
 
-    this.database = new Database(this, "database", {
-      ...props.database,
-      vpcId: this.network.vpcId,
-      subnetIds: this.network.databaseSubnetIds,
-    });
-    // In service order: the order numbers the database's client rules.
-    for (const [service, group] of Object.entries(this.instanceGroups)) {
-      this.database.allowFrom(group);
-      this.database.grantSecretRead(service, group.instanceRoleName);
+    for (const hostname of zone ? routedHostnames(environment) : []) {
+      zone!.addAliasRecord(hostname, { dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId });
     }
+
+    if (props.database) this.database = this.addDatabase(props.database);
 
     new TerraformOutput(this, "load_balancer_dns_name", {
       value: this.loadBalancer.dnsName,
-      description: "ALB DNS name (the Route 53 aliases already point at it)",
+      description: zone
+        ? "ALB DNS name (the Route 53 aliases already point at it)"
+        : certificate
+          ? "ALB DNS name: each hostname's CNAME (ALIAS/ANAME at the apex) at your DNS provider points here"
+          : "ALB DNS name: the services answer on http://<this name>",
     });
     new TerraformOutput(this, "service_urls", {
-      value: serviceUrls(environment),
+      value: serviceUrls(environment, this.loadBalancer.dnsName),
       description: "Public URL of each service",
     });
-    if (zone.nameServers) {
+    if (zone) this.addZoneOutputs(zone, props, environment);
+    if (certificate && !zone) this.addExternalDnsOutput(certificate, environment);
+  }
+
+  private addZoneOutputs(zone: DnsZone, props: AwsStackProps, environment: EnvironmentSpec): void {
+    new TerraformOutput(this, "dns_zone_id", {
+      value: zone.zoneId,
+      description: "Route 53 zone id, e.g. for aws.parentHostedZoneId of an environment on a subdomain",
+    });
+    // A delegated zone's NS records are already in its parent; an adopted zone's are its owner's.
+    if (zone.nameServers && props.dns && "mode" in props.dns && props.dns.mode === "create") {
       new TerraformOutput(this, "name_servers", {
         value: zone.nameServers,
         description: `Paste these at the registrar of ${environment.domain} (NS records) so the certificate can validate`,
       });
     }
+  }
+
+  /** External DNS: what to create at the provider (also printed during the deploy by `npm run dns-records`). */
+  private addExternalDnsOutput(certificate: Certificate, environment: EnvironmentSpec): void {
+    const hostnames = routedHostnames(environment).map((hostname) => ({
+      name: hostname,
+      type: hostname === environment.domain ? "ALIAS" : "CNAME",
+      value: this.loadBalancer.dnsName,
+    }));
+    new TerraformOutput(this, "dns_records", {
+      value: [...certificate.validationRecords.map(({ name, type, value }) => ({ name, type, value })), ...hostnames],
+      description: "Records to create at your DNS provider: certificate validation, then each hostname to the load balancer (ALIAS/ANAME at the apex)",
+    });
+  }
+
+  private addDatabase(props: NonNullable<AwsStackProps["database"]>): Database {
+    const database = new Database(this, "database", {
+      ...props,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.databaseSubnetIds,
+    });
+    // In service order: the order numbers the database's client rules.
+    for (const [service, group] of Object.entries(this.instanceGroups)) {
+      database.allowFrom(group);
+      database.grantSecretRead(service, group.instanceRoleName);
+    }
     new TerraformOutput(this, "database_endpoint", {
-      value: this.database.endpoint,
+      value: database.endpoint,
       description: "host:port of the database (reachable only from the services' security groups)",
     });
     new TerraformOutput(this, "database_secret_arn", {
-      value: this.database.secretArn,
+      value: database.secretArn,
       description: "Secrets Manager secret with the master credentials (managed and rotated by RDS); the services' instance roles may read it",
     });
+    return database;
   }
 
   private configureBackend(backend: AwsStackProps["backend"]): void {

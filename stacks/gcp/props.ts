@@ -10,10 +10,13 @@ import { CloudDnsZoneProps } from "../../constructs/gcp/dns-zone";
 import { GcpHealthCheckProps } from "../../constructs/gcp/health-check";
 import { GcpInstanceGroupProps } from "../../constructs/gcp/instance-group";
 import { GcpLoadBalancerProps, LocalityPolicy } from "../../constructs/gcp/load-balancer";
+import { ExistingGcpNetworkProps } from "../../constructs/gcp/existing-network";
 import { GcpNetworkProps } from "../../constructs/gcp/network";
 import { resourcePrefix, serviceResourceName } from "../../lib/naming";
-import { DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, EnvironmentSpec, GcpSpec, Size } from "../../environment/schema";
-import { isProduction, localStatePath, stackTags } from "../common";
+import { DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, DnsMode, EnvironmentSpec, GcpSpec, Size } from "../../environment/schema";
+import { effectiveDnsMode } from "../../environment/validate-routing";
+import { GcpCertificateProps } from "../../constructs/gcp/certificate";
+import { catchAllService, certificateDomains, isProduction, localStatePath, stackTags } from "../common";
 
 /** Cloud-neutral sizes → Compute Engine machine types, unless the gcp section overrides them. */
 const DEFAULT_MACHINE_TYPES: Record<Size, string> = { small: "e2-small", medium: "e2-medium", large: "e2-standard-2" };
@@ -30,7 +33,6 @@ const LOCALITY_POLICY: Record<EnvironmentSpec["loadBalancer"]["algorithm"], Loca
 
 export interface GcpServiceProps {
   readonly name: string;
-  readonly hostnames: readonly string[];
   readonly healthCheck: GcpHealthCheckProps;
   /** The stack adds the subnetwork and the health check. */
   readonly instanceGroup: Omit<GcpInstanceGroupProps, "subnetworkSelfLink" | "healthCheckId">;
@@ -44,12 +46,22 @@ export interface GcpStackProps {
   readonly defaultLabels: Record<string, string>;
   /** Local state file (relative to the stack directory), or the GCS backend. */
   readonly backend: { readonly local: { readonly path: string } } | { readonly gcs: GcsBackendConfig };
-  readonly network: GcpNetworkProps;
+  /** A network created here, or one adopted by name. */
+  readonly network: { readonly create: GcpNetworkProps } | { readonly existing: ExistingGcpNetworkProps };
   readonly services: readonly GcpServiceProps[];
   /** The stack adds each service's instance group, named port and health check. */
-  readonly loadBalancer: Omit<GcpLoadBalancerProps, "services"> & { readonly services: readonly { name: string; hostnames: string[] }[] };
-  readonly dnsZone: CloudDnsZoneProps;
-  readonly database: Omit<CloudSqlDatabaseProps, "networkId" | "privateServiceConnection">;
+  readonly loadBalancer: Omit<GcpLoadBalancerProps, "services"> & {
+    readonly services: readonly { name: string; hostnames?: string[]; paths?: string[] }[];
+  };
+  /** Certificate Manager certificates for the routed hostnames; absent without a domain (HTTP only). */
+  readonly certificate?: GcpCertificateProps;
+  /**
+   * The Cloud DNS zone (created, adopted or created and delegated), or `external` when the records
+   * live at another DNS provider. Absent without a domain.
+   */
+  readonly dns?: { readonly zone: CloudDnsZoneProps; readonly mode: DnsMode } | { readonly external: true };
+  /** Absent without a database section: no Cloud SQL, secret, grants or outputs for it. */
+  readonly database?: Omit<CloudSqlDatabaseProps, "networkId" | "privateServiceConnection">;
 }
 
 export function gcpSection(environment: EnvironmentSpec): GcpSpec {
@@ -75,21 +87,12 @@ export function gcpStackProps(environment: EnvironmentSpec, stackId: string): Gc
         ? { local: { path: localStatePath(stackId) } }
         : // GCS locks state natively; nothing else to configure.
           { gcs: { bucket: gcp.backend.bucket, prefix: gcp.backend.prefix ?? `${environment.project}/${stackId}` } },
-    network: {
-      name: prefix,
-      region: gcp.region,
-      subnetCidr: gcp.network.subnetCidr,
-      privateServiceAccessCidr: gcp.network.privateServiceAccessCidr,
-      flowLogs: gcp.network.flowLogs,
-      iapSsh: gcp.network.iapSsh,
-      iapSshTargetTags: gcp.network.iapSsh ? environment.services.map((service) => serviceResourceName(prefix, service.name)) : undefined,
-    },
+    network: gcpNetwork(environment, gcp, prefix),
     services: environment.services.map((service) => {
       const name = serviceResourceName(prefix, service.name);
       const check = service.healthCheck;
       return {
         name: service.name,
-        hostnames: service.hostnames,
         healthCheck: {
           name: `${name}-hc`,
           port: service.port,
@@ -112,6 +115,8 @@ export function gcpStackProps(environment: EnvironmentSpec, stackId: string): Gc
           minReplicas: service.capacity.min,
           maxReplicas: service.capacity.max,
           cpuTarget: service.cpuTargetPercent / 100,
+          // Without Cloud NAT the instances reach the internet by their own external IPs.
+          externalIp: gcp.network.nat === "none",
         },
         firewallRuleName: `${name}-allow-lb`,
       };
@@ -122,10 +127,14 @@ export function gcpStackProps(environment: EnvironmentSpec, stackId: string): Gc
       timeoutSeconds:
         gcp.loadBalancer.requestTimeoutSeconds ?? environment.loadBalancer.idleTimeoutSeconds ?? DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS,
       localityPolicy: LOCALITY_POLICY[environment.loadBalancer.algorithm],
-      services: environment.services.map((service) => ({ name: service.name, hostnames: service.hostnames })),
+      defaultService: catchAllService(environment),
+      // Transitional construct switch: without a domain there is no certificate at all.
+      managedCertificate: false,
+      services: environment.services.map((service) => ({ name: service.name, hostnames: service.hostnames, paths: service.paths })),
     },
-    dnsZone: { name: prefix, domainName: environment.domain, existingZoneName: gcp.dnsZoneName, preventDestroy: production },
-    database: {
+    certificate: gcpCertificate(environment, prefix),
+    dns: gcpDns(environment, gcp, prefix),
+    database: db && {
       name: prefix,
       project: gcp.project,
       region: gcp.region,
@@ -139,6 +148,62 @@ export function gcpStackProps(environment: EnvironmentSpec, stackId: string): Gc
       backupRetentionDays: db.backupRetentionDays,
       databaseName: db.name,
       retainBackupsOnDelete: db.finalSnapshot,
+    },
+  };
+}
+
+function gcpCertificate(environment: EnvironmentSpec, prefix: string): GcpCertificateProps | undefined {
+  const domains = certificateDomains(environment);
+  return domains && { name: prefix, hostnames: [domains.domainName, ...domains.subjectAlternativeNames] };
+}
+
+function gcpDns(environment: EnvironmentSpec, gcp: GcpSpec, prefix: string): GcpStackProps["dns"] {
+  if (environment.domain === undefined) return undefined;
+  const mode = effectiveDnsMode(environment);
+  if (mode === "external") return { external: true };
+  return {
+    mode,
+    zone: {
+      name: prefix,
+      domainName: environment.domain,
+      existingZoneName: mode === "existing" ? gcp.dnsZoneName : undefined,
+      parentZone: mode === "delegate" ? gcp.parentDnsZone : undefined,
+      preventDestroy: isProduction(environment),
+    },
+  };
+}
+
+function gcpNetwork(environment: EnvironmentSpec, gcp: GcpSpec, prefix: string): GcpStackProps["network"] {
+  const { network } = gcp;
+  const iap = {
+    iapSsh: network.iapSsh,
+    iapSshTargetTags: network.iapSsh ? environment.services.map((service) => serviceResourceName(prefix, service.name)) : undefined,
+  };
+  const database = environment.database !== undefined;
+  if (network.existing) {
+    return {
+      existing: {
+        name: prefix,
+        project: gcp.project,
+        region: gcp.region,
+        network: network.existing.network,
+        subnetwork: network.existing.subnetwork,
+        privateServiceAccess: !database ? "none" : network.existing.privateServiceAccess ? "existing" : { cidr: network.privateServiceAccessCidr! },
+        ...iap,
+      },
+    };
+  }
+  return {
+    create: {
+      name: prefix,
+      region: gcp.region,
+      // Present: the environment validation requires it without `existing`.
+      subnetCidr: network.subnetCidr!,
+      privateServiceAccess: database,
+      privateServiceAccessCidr: database ? network.privateServiceAccessCidr : undefined,
+      cloudNat: network.nat !== "none",
+      flowLogs: network.flowLogs,
+      ...iap,
     },
   };
 }

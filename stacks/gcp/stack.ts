@@ -10,19 +10,22 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { Construct } from "constructs";
 import { PolicyAspect } from "../../policy/policy-aspect";
 import { CloudSqlDatabase } from "../../constructs/gcp/cloud-sql";
+import { GcpCertificate } from "../../constructs/gcp/certificate";
 import { CloudDnsZone } from "../../constructs/gcp/dns-zone";
 import { GcpHealthCheck } from "../../constructs/gcp/health-check";
 import { GcpInstanceGroup } from "../../constructs/gcp/instance-group";
 import { GcpLoadBalancer } from "../../constructs/gcp/load-balancer";
 import { GcpNetwork } from "../../constructs/gcp/network";
+import { IGcpNetwork } from "../../constructs/gcp/network-base";
 import { EnvironmentSpec } from "../../environment/schema";
-import { attachPolicy, serviceUrls } from "../common";
-import { gcpStackProps } from "./props";
+import { attachPolicy, routedHostnames, serviceUrls } from "../common";
+import { GcpStackProps, gcpStackProps } from "./props";
 
 export class GcpWebStack extends TerraformStack {
-  readonly network: GcpNetwork;
+  readonly network: IGcpNetwork;
   readonly loadBalancer: GcpLoadBalancer;
-  readonly database: CloudSqlDatabase;
+  /** Absent when the environment has no database. */
+  readonly database?: CloudSqlDatabase;
   /** The policy pack's findings for this stack, available after synthesis. */
   readonly policy: PolicyAspect;
   readonly instanceGroups: Record<string, GcpInstanceGroup> = {};
@@ -36,7 +39,10 @@ export class GcpWebStack extends TerraformStack {
     if ("local" in props.backend) new LocalBackend(this, props.backend.local);
     else new GcsBackend(this, props.backend.gcs);
 
-    this.network = new GcpNetwork(this, "network", props.network);
+    this.network =
+      "existing" in props.network
+        ? GcpNetwork.fromExisting(this, "network", props.network.existing)
+        : new GcpNetwork(this, "network", props.network.create);
 
     const healthChecks: Record<string, GcpHealthCheck> = {};
     for (const service of props.services) {
@@ -54,8 +60,10 @@ export class GcpWebStack extends TerraformStack {
       this.instanceGroups[service.name] = group;
     }
 
+    const certificate = props.certificate && new GcpCertificate(this, "certificate", props.certificate);
     this.loadBalancer = new GcpLoadBalancer(this, "load-balancer", {
       ...props.loadBalancer,
+      certificateMapId: certificate?.certificateMapId,
       services: props.loadBalancer.services.map((service) => ({
         ...service,
         instanceGroup: this.instanceGroups[service.name].instanceGroup,
@@ -64,43 +72,78 @@ export class GcpWebStack extends TerraformStack {
       })),
     });
 
-    const zone = new CloudDnsZone(this, "dns", props.dnsZone);
-    for (const hostname of props.services.flatMap((service) => service.hostnames)) {
-      zone.addARecord(hostname, this.loadBalancer.ipAddress);
+    const zone = props.dns && "zone" in props.dns ? new CloudDnsZone(this, "dns", props.dns.zone) : undefined;
+    if (zone) {
+      for (const hostname of routedHostnames(environment)) zone.addARecord(hostname, this.loadBalancer.ipAddress);
+      // Certificate Manager proves control of each domain by a CNAME under it (the type is only a token
+      // at synth, but a DNS authorization's record is always a CNAME).
+      for (const record of certificate?.dnsAuthorizationRecords ?? []) {
+        zone.addRecord(record.name, "CNAME", [record.data], { key: `certificate-${record.domain}` });
+      }
     }
 
-    this.database = new CloudSqlDatabase(this, "database", {
-      ...props.database,
-      networkId: this.network.networkId,
-      privateServiceConnection: this.network.privateServiceConnection,
-    });
-    for (const [service, group] of Object.entries(this.instanceGroups)) {
-      this.database.grantPasswordRead(service, group.serviceAccountMember);
-    }
+    if (props.database) this.database = this.addDatabase(props.database);
 
     new TerraformOutput(this, "load_balancer_ip", {
       value: this.loadBalancer.ipAddress,
-      description: "Global IP of the HTTPS load balancer (every hostname's A record points at it)",
+      description: zone
+        ? "Global IP of the HTTPS load balancer (every hostname's A record points at it)"
+        : certificate
+          ? "Global IP of the HTTPS load balancer: each hostname's A record at your DNS provider points here"
+          : "Global IP of the load balancer: the services answer on http://<this address>",
     });
-    new TerraformOutput(this, "service_urls", { value: serviceUrls(environment), description: "Public URL of each service" });
-    if (zone.nameServers) {
+    new TerraformOutput(this, "service_urls", { value: serviceUrls(environment, this.loadBalancer.ipAddress), description: "Public URL of each service" });
+    if (zone) this.addZoneOutputs(zone, props, environment);
+    if (certificate && !zone) this.addExternalDnsOutput(certificate, environment);
+  }
+
+  private addZoneOutputs(zone: CloudDnsZone, props: GcpStackProps, environment: EnvironmentSpec): void {
+    new TerraformOutput(this, "dns_zone_name", {
+      value: zone.zoneName,
+      description: "Cloud DNS managed zone name, e.g. for gcp.parentDnsZone of an environment on a subdomain",
+    });
+    // A delegated zone's NS records are already in its parent; an adopted zone's are its owner's.
+    if (zone.nameServers && props.dns && "mode" in props.dns && props.dns.mode === "create") {
       new TerraformOutput(this, "name_servers", {
         value: zone.nameServers,
-        description: `Paste these at the registrar of ${environment.domain} (NS records); the managed certificate provisions only after delegation`,
+        description: `Paste these at the registrar of ${environment.domain} (NS records); the certificates are issued once the DNS authorizations resolve`,
       });
     }
+  }
+
+  /** External DNS: what to create at the provider (also printed during the deploy by `npm run dns-records`). */
+  private addExternalDnsOutput(certificate: GcpCertificate, environment: EnvironmentSpec): void {
+    new TerraformOutput(this, "dns_records", {
+      value: [
+        ...certificate.dnsAuthorizationRecords.map(({ name, type, data }) => ({ name, type, value: data })),
+        ...routedHostnames(environment).map((hostname) => ({ name: hostname, type: "A", value: this.loadBalancer.ipAddress })),
+      ],
+      description: "Records to create at your DNS provider: Certificate Manager DNS authorizations, then each hostname's A record",
+    });
+  }
+
+  private addDatabase(props: NonNullable<GcpStackProps["database"]>): CloudSqlDatabase {
+    const database = new CloudSqlDatabase(this, "database", {
+      ...props,
+      networkId: this.network.networkId,
+      privateServiceConnection: this.network.privateServicePeering,
+    });
+    for (const [service, group] of Object.entries(this.instanceGroups)) {
+      database.grantPasswordRead(service, group.serviceAccountMember);
+    }
     new TerraformOutput(this, "sql_connection_name", {
-      value: this.database.connectionName,
+      value: database.connectionName,
       description: "project:region:instance, for the Cloud SQL Auth Proxy / connectors",
     });
     new TerraformOutput(this, "sql_private_ip", {
-      value: this.database.privateIpAddress,
+      value: database.privateIpAddress,
       description: "Private IP of the database (TLS required), reachable from the VPC only",
     });
     new TerraformOutput(this, "database_password_secret", {
-      value: this.database.passwordSecretId,
+      value: database.passwordSecretId,
       // Output descriptions must be literal strings in Terraform: no references here.
       description: "Secret Manager secret with the generated password of the application's database user; the services' service accounts may read it",
     });
+    return database;
   }
 }

@@ -271,14 +271,14 @@ describe("gcp-prod", () => {
     expect(groupTitle(diagram, group.id)).toBe("subnetwork web-prod-subnet · 10.50.0.0/20 · europe-west1 · Private Google Access");
   });
 
-  test("HTTP 80 redirects to HTTPS 443, which carries the managed certificate and TLS policy", () => {
+  test("HTTP 80 redirects to HTTPS 443, which carries the Certificate Manager certificates and TLS policy", () => {
     const http = onlyNode(diagram, startsWith("HTTP 80"));
     const https = onlyNode(diagram, startsWith("HTTPS 443"));
     expect(http.lines).toEqual(["HTTP 80", "redirect → HTTPS (301)"]);
     expect(edge(diagram, http.id, https.id)).toEqual({ from: http.id, to: https.id, lines: ["redirect 301"], dotted: true });
     expect(https.lines).toEqual(
       expect.arrayContaining([
-        "certificate (Google-managed): api.example.com, chat.example.com, config.example.com, www.example.com",
+        "certificates (Certificate Manager): api.example.com, chat.example.com, config.example.com, www.example.com",
         "TLS policy MODERN, min TLS_1_2",
       ]),
     );

@@ -127,7 +127,7 @@ describe("a broken environment file is refused with one line per problem", () =>
     [
       "a hostname routed to two services",
       (spec) => (spec.services[1].hostnames = ["api.example.com"]),
-      'config/prod.yaml: services[1].hostnames[0]: api.example.com is already routed to service "api" (each hostname goes to exactly one service)',
+      'config/prod.yaml: services[1].hostnames[0]: api.example.com is already routed to service "api" (each host and path goes to exactly one service)',
     ],
     [
       "a duplicate service name",
@@ -152,12 +152,12 @@ describe("a broken environment file is refused with one line per problem", () =>
     [
       "a typo (unknown field)",
       (spec) => (spec.aws.network.flowLogz = spec.aws.network.flowLogs),
-      "config/prod.yaml: aws.network.flowLogz: unknown field (allowed here: cidr, subnets, nat, flowLogs)",
+      "config/prod.yaml: aws.network.flowLogz: unknown field (allowed here: cidr, existing, subnets, nat, flowLogs)",
     ],
     [
       "a missing required field",
-      (spec) => delete spec.domain,
-      "config/prod.yaml: domain: is required (expected string)",
+      (spec) => delete spec.project,
+      "config/prod.yaml: project: is required (expected string)",
     ],
   ])("%s", (_what, mutate, expected) => {
     expect(problemsAfter(mutate)).toContain(expected);
@@ -187,7 +187,7 @@ describe("a broken environment file is refused with one line per problem", () =>
     });
     expect(problems).toEqual([
       "config/prod.yaml: services[2].port: must be a port between 1 and 65535",
-      "config/prod.yaml: aws.network.flowLogz: unknown field (allowed here: cidr, subnets, nat, flowLogs)",
+      "config/prod.yaml: aws.network.flowLogz: unknown field (allowed here: cidr, existing, subnets, nat, flowLogs)",
       "config/prod.yaml: aws.network.subnets.database[1]: 10.30.65.0/24 is outside the VPC 10.20.0.0/16",
     ]);
   });

@@ -31,11 +31,17 @@ const CHANGES: Record<string, unknown> = {
   "database.name": "shop",
   "database.storageGb": 30,
   "loadBalancer.idleTimeoutSeconds": 120,
+  "dns.mode": "create",
+  "services[0].paths": ["/v2/*"],
 };
 /** Companion edits a change needs to stay valid on its own. */
 const ALONG_WITH: Record<string, (spec: any) => void> = {
   domain: (spec) => spec.services.forEach((service: any) => (service.hostnames = service.hostnames.map((host: string) => host.replace(".com", ".org")))),
   "database.engine": (spec) => (spec.database.version = "16"),
+  "dns.mode": (spec) => {
+    delete spec.aws?.parentHostedZoneId;
+    delete spec.gcp?.parentDnsZone;
+  },
   // The deprecated field only applies where the cloud's own field is unset.
   "loadBalancer.idleTimeoutSeconds": (spec) => {
     delete spec.aws?.loadBalancer;
@@ -116,14 +122,13 @@ describe("the known parity decisions", () => {
     });
   });
 
-  test("a wildcard certificate is honoured on AWS and refused on GCP", () => {
-    const change = (spec: any) => (spec.certificate.wildcard = true);
-    expect(load("aws", change)).toHaveProperty("environment");
-    expect(load("gcp", change)).toEqual({
-      problems: [
-        { path: "certificate.wildcard", message: "GCP cannot honour it: Google-managed certificates cannot cover wildcards (set false to list each hostname)" },
-      ],
-    });
+  test("a wildcard certificate is honoured on both clouds (ACM; Certificate Manager)", () => {
+    for (const cloud of CLOUDS) {
+      const result = load(cloud, (spec: any) => (spec.certificate.wildcard = true));
+      if (!("environment" in result)) throw new Error(JSON.stringify(result.problems));
+      const props: any = cloud === "aws" ? awsStackProps(result.environment, "aws-dev").certificate : gcpStackProps(result.environment, "gcp-dev").certificate;
+      expect(JSON.stringify(props)).toContain('"*.dev.example.com"');
+    }
   });
 
   test("the deprecated loadBalancer.idleTimeoutSeconds still sets both timeouts, with a one-line notice", () => {

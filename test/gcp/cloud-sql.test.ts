@@ -322,11 +322,11 @@ describe("CloudSqlDatabase", () => {
       expect(props({ tier: "db-g1-small" })).not.toThrow();
     });
 
-    it("requires the network and the private service connection", () => {
+    it("requires the network; without a connection of its own it relies on the network's existing peering", () => {
       expect(props({ networkId: "" })).toThrow(`${error("networkId")}is empty`);
-      expect(props({ privateServiceConnection: undefined as any })).toThrow(
-        `${error("privateServiceConnection")}is missing (the google_service_networking_connection of networkId)`,
-      );
+      const instance = build({ privateServiceConnection: undefined }).only("google_sql_database_instance");
+      expect(instance.depends_on).toBeUndefined();
+      expect(build().only("google_sql_database_instance").depends_on).toEqual([expect.stringMatching(/^google_service_networking_connection\./)]);
     });
 
     it("rejects disk sizes and limits out of range, including an unlimited autoresize", () => {

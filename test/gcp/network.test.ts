@@ -73,7 +73,7 @@ describe("network and subnet", () => {
       out("subnetworkSelfLink", n.subnetworkSelfLink);
       out("routerName", n.routerName);
       out("natName", n.natName);
-      out("connection", n.privateServiceConnection.id);
+      out("connection", n.privateServicePeering!.id);
       out("peering", n.privateServicePeering?.id);
     });
     const networkId = idOf(synth, "google_compute_network");
@@ -168,10 +168,6 @@ describe("modes", () => {
     expect(network.privateServiceAccessCidr).toBeUndefined();
     const asInterface: IGcpNetwork = network;
     expect(asInterface.privateServicePeering).toBeUndefined();
-    // The deprecated, always-typed name refuses rather than hand Cloud SQL an undefined dependency.
-    expect(() => network.privateServiceConnection).toThrow(
-      "GcpNetwork 'net': privateServiceConnection: there is none (privateServiceAccess is false; read privateServicePeering)",
-    );
     synth.only("google_compute_router_nat");
   });
 

@@ -176,6 +176,7 @@ describe("aws-prod", () => {
     expect(Object.keys(prod.outputs()).sort()).toEqual([
       "database_endpoint",
       "database_secret_arn",
+      "dns_zone_id",
       "load_balancer_dns_name",
       "name_servers",
       "service_urls",
@@ -191,6 +192,20 @@ describe("aws-prod", () => {
 });
 
 describe("aws-dev", () => {
+  test("dev.example.com is delegated from the example.com zone by an NS record: nothing to paste at a registrar", () => {
+    const zone = idOf(dev, "aws_route53_zone");
+    const delegation = Object.values(dev.resources("aws_route53_record")).find((record: any) => record.type === "NS");
+    expect(delegation).toEqual({
+      name: "dev.example.com",
+      type: "NS",
+      ttl: 3600,
+      zone_id: "Z0123456789EXAMPLECOM",
+      records: ref("aws_route53_zone", zone, "name_servers"),
+    });
+    expect(Object.keys(dev.outputs())).not.toContain("name_servers");
+    expect(dev.outputs().dns_zone_id.value).toBe(ref("aws_route53_zone", zone, "zone_id"));
+  });
+
   test("is cheap and destroyable: one NAT gateway, single-AZ database, no deletion protection", () => {
     expect(Object.keys(dev.resources("aws_nat_gateway"))).toHaveLength(1);
     expect(dev.only("aws_lb").enable_deletion_protection).toBe(false);
@@ -225,7 +240,7 @@ test("an AWS-only environment may ask for a wildcard certificate: apex and *.dom
     domain_name: "dev.example.com",
     subject_alternative_names: ["*.dev.example.com"],
   });
-  const validationRecords = Object.values(stack.resources("aws_route53_record")).filter((record: any) => !record.alias);
+  const validationRecords = Object.values(stack.resources("aws_route53_record")).filter((record: any) => !record.alias && record.type !== "NS");
   expect(validationRecords).toHaveLength(1);
 });
 

@@ -95,7 +95,7 @@ describe("gcp-prod", () => {
     }
   });
 
-  test("HTTPS load balancer: one IP, 443 → HTTPS proxy (managed cert, TLS ≥ 1.2) → host rules → backends; 80 redirects", () => {
+  test("HTTPS load balancer: one IP, 443 → HTTPS proxy (certificate map, TLS ≥ 1.2) → host rules → backends; 80 redirects", () => {
     const address = idOf(prod, "google_compute_global_address", (a) => a.address_type === "EXTERNAL");
     const https = idOf(prod, "google_compute_target_https_proxy");
     const http = idOf(prod, "google_compute_target_http_proxy");
@@ -108,12 +108,21 @@ describe("gcp-prod", () => {
       expect(rule.ip_address).toBe(ref("google_compute_global_address", address, "address"));
       expect(rule.load_balancing_scheme).toBe("EXTERNAL_MANAGED");
     }
-    const certificate = prod.only("google_compute_managed_ssl_certificate");
-    expect(certificate.managed.domains).toEqual(["api.example.com", "chat.example.com", "config.example.com", "www.example.com"]);
-    expect(certificate.lifecycle).toEqual({ create_before_destroy: true });
+    // Certificate Manager: one certificate per hostname, so a hostname change never swaps the live one.
+    const certificates = Object.values(prod.resources("google_certificate_manager_certificate"));
+    expect(certificates.map((certificate: any) => certificate.managed.domains).sort()).toEqual([
+      ["api.example.com"],
+      ["chat.example.com"],
+      ["config.example.com"],
+      ["www.example.com"],
+    ]);
+    expect(prod.resources("google_compute_managed_ssl_certificate")).toEqual({});
     expect(prod.only("google_compute_ssl_policy")).toMatchObject({ min_tls_version: "TLS_1_2" });
     const proxy = prod.resources("google_compute_target_https_proxy")[https];
-    expect(proxy.ssl_certificates).toEqual([ref("google_compute_managed_ssl_certificate", idOf(prod, "google_compute_managed_ssl_certificate"), "id")]);
+    expect(proxy.certificate_map).toBe(
+      `//certificatemanager.googleapis.com/\${google_certificate_manager_certificate_map.${idOf(prod, "google_certificate_manager_certificate_map")}.id}`,
+    );
+    expect(proxy.ssl_certificates).toBeUndefined();
     const urlMap = byName(prod, "google_compute_url_map", "web-prod-https");
     expect(proxy.url_map).toBe(ref("google_compute_url_map", urlMap, "id"));
     const map = prod.resources("google_compute_url_map")[urlMap];
@@ -189,8 +198,16 @@ describe("gcp-prod", () => {
   test("Cloud DNS zone with DNSSEC and an A record per hostname → the load balancer IP", () => {
     expect(prod.only("google_dns_managed_zone")).toMatchObject({ dns_name: "example.com.", dnssec_config: { state: "on" } });
     const address = ref("google_compute_global_address", idOf(prod, "google_compute_global_address", (a) => a.address_type === "EXTERNAL"), "address");
-    const records = Object.values(prod.resources("google_dns_record_set"));
+    const all = Object.values(prod.resources("google_dns_record_set"));
+    const records = all.filter((record: any) => record.type === "A");
     expect(records.map((record: any) => record.name).sort()).toEqual(["api.example.com.", "chat.example.com.", "config.example.com.", "www.example.com."]);
+    // The rest are Certificate Manager's DNS authorizations, one CNAME per hostname, in the same zone.
+    const authorizations = all.filter((record: any) => record.type !== "A");
+    expect(authorizations).toHaveLength(4);
+    for (const record of authorizations) {
+      expect(record).toMatchObject({ type: "CNAME", managed_zone: ref("google_dns_managed_zone", idOf(prod, "google_dns_managed_zone"), "name") });
+      expect(record.rrdatas[0]).toMatch(/^\$\{google_certificate_manager_dns_authorization\..*\.dns_resource_record\[0\]\.data\}$/);
+    }
     for (const record of records) {
       expect(record).toMatchObject({ type: "A", rrdatas: [address] });
       expect(record.managed_zone).toBe(ref("google_dns_managed_zone", idOf(prod, "google_dns_managed_zone"), "name"));
@@ -200,6 +217,7 @@ describe("gcp-prod", () => {
   test("outputs: IP, URLs, registrar name servers, SQL connection name and private IP, the password's secret", () => {
     expect(Object.keys(prod.outputs()).sort()).toEqual([
       "database_password_secret",
+      "dns_zone_name",
       "load_balancer_ip",
       "name_servers",
       "service_urls",
@@ -217,6 +235,19 @@ describe("gcp-prod", () => {
 });
 
 describe("gcp-dev", () => {
+  test("dev.example.com is delegated from prod's example.com zone, in the prod project, by an NS record set", () => {
+    const zone = idOf(dev, "google_dns_managed_zone");
+    const delegation = Object.values(dev.resources("google_dns_record_set")).find((record: any) => record.type === "NS");
+    expect(delegation).toMatchObject({
+      name: "dev.example.com.",
+      type: "NS",
+      managed_zone: "web-prod-zone",
+      project: "example-web-prod",
+      rrdatas: ref("google_dns_managed_zone", zone, "name_servers"),
+    });
+    expect(Object.keys(dev.outputs())).not.toContain("name_servers");
+  });
+
   test("is zonal, destroyable and spreads over its two zones", () => {
     const instance = dev.only("google_sql_database_instance");
     expect(instance.deletion_protection).toBe(false);

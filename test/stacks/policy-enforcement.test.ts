@@ -36,7 +36,7 @@ test("the example stacks pass: one report line per stack", () => {
 
 test("a high finding in production stops synthesis with one line naming the file, rule, resource and fix", () => {
   const { printed, error } = synthAndEnforce((stacks) => {
-    (stacks["aws-prod"].database.node.findChild("instance") as any).addOverride("publicly_accessible", true);
+    (stacks["aws-prod"].database!.node.findChild("instance") as any).addOverride("publicly_accessible", true);
   }, undefined, "prod");
   expect(error).toBeInstanceOf(ConfigError);
   expect((error as ConfigError).lines).toEqual([
@@ -47,7 +47,7 @@ test("a high finding in production stops synthesis with one line naming the file
 
 test("the same finding in development is reported but does not block", () => {
   const { printed, error } = synthAndEnforce((stacks) => {
-    (stacks["aws-dev"].database.node.findChild("instance") as any).addOverride("publicly_accessible", true);
+    (stacks["aws-dev"].database!.node.findChild("instance") as any).addOverride("publicly_accessible", true);
   }, undefined, "dev");
   expect(error).toBeUndefined();
   expect(printed.find((text) => text.startsWith("policy aws-dev"))).toMatch(/high.*AWS-RDS-PUBLIC.*database\/instance/s);
@@ -56,7 +56,7 @@ test("the same finding in development is reported but does not block", () => {
 test("a suppression in config silences it, and the report shows the written reason", () => {
   const reason = "public read replica for the analytics vendor, approved in SEC-123";
   const { printed, error } = synthAndEnforce(
-    (stacks) => (stacks["aws-prod"].database.node.findChild("instance") as any).addOverride("publicly_accessible", true),
+    (stacks) => (stacks["aws-prod"].database!.node.findChild("instance") as any).addOverride("publicly_accessible", true),
     (environments) =>
       environments.map((environment) =>
         environment.name === "prod"
