@@ -10,6 +10,8 @@ import { EnvironmentSpec } from "../../environment/schema";
 import { Synthesized, wrap } from "./synth";
 
 export const EXAMPLE_CONFIG_DIR = path.join(__dirname, "..", "..", "config");
+/** examples/<shape>/: one small environment per deployment shape. */
+export const SCENARIO_DIR = path.join(__dirname, "..", "..", "examples");
 export const EXAMPLE_STACKS_DIR_VARIABLE = "EXAMPLE_STACKS_DIR";
 
 export function exampleEnvironments(): EnvironmentSpec[] {
@@ -24,6 +26,7 @@ export function synthExampleStacks(): Record<string, Synthesized> {
       ? Object.fromEntries(
           fs
             .readdirSync(shared)
+            .filter((file) => file.endsWith(".json"))
             .sort()
             .map((file) => [file.replace(/\.json$/, ""), JSON.parse(fs.readFileSync(path.join(shared, file), "utf8"))]),
         )
@@ -37,4 +40,41 @@ export function synthesizeExampleStacks(): Record<string, any> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { synthesizeStackJson } = require("../../stacks/synthesize") as typeof import("../../stacks/synthesize");
   return synthesizeStackJson(exampleEnvironments());
+}
+
+/** The deployment-shape examples (examples/<shape>/), by shape name. */
+export function scenarioNames(): string[] {
+  return fs
+    .readdirSync(SCENARIO_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+export function scenarioEnvironments(shape: string): EnvironmentSpec[] {
+  return loadEnvironments(path.join(SCENARIO_DIR, shape));
+}
+
+/** Synthesized JSON of every deployment-shape example stack, keyed "<shape>/<stack id>". */
+export function synthScenarioStacks(): Record<string, Synthesized> {
+  const shared = process.env[EXAMPLE_STACKS_DIR_VARIABLE];
+  const dir = shared && path.join(shared, "scenarios");
+  const json =
+    dir && fs.existsSync(dir)
+      ? Object.fromEntries(
+          fs
+            .readdirSync(dir)
+            .sort()
+            .map((file) => [file.replace(/\.json$/, "").replace("__", "/"), JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"))]),
+        )
+      : synthesizeScenarioStacks();
+  return Object.fromEntries(Object.entries(json).map(([id, stack]) => [id, wrap(stack)]));
+}
+
+export function synthesizeScenarioStacks(): Record<string, any> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { synthesizeStackJson } = require("../../stacks/synthesize") as typeof import("../../stacks/synthesize");
+  return Object.fromEntries(
+    scenarioNames().flatMap((shape) => Object.entries(synthesizeStackJson(scenarioEnvironments(shape))).map(([id, json]) => [`${shape}/${id}`, json])),
+  );
 }
