@@ -4,10 +4,13 @@
  * path to one target group per service (rule layout and priorities: ./listener-rules.ts), and
  * anything else to the default service or a 404. Targets are registered elsewhere: the instance group attaches its ASG to
  * `targetGroupArns`, and the stack opens it to this load balancer with `instanceGroup.allowFrom(loadBalancer)`.
+ *
+ * A service with a canary gets a second target group (`canaryTargetGroupArns`, for the canary's own instance
+ * group), and everything that forwards to the service splits its requests between the two by weight.
  */
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
-import { LbListenerRule, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbListenerRule, LbListenerRuleAction, LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -20,10 +23,30 @@ import { PropsError, propsFailure } from "../../lib/errors";
 import { Connectable } from "./connections";
 import { ALB_IDLE_TIMEOUT_SECONDS, ALB_TARGET_GROUPS_MAX, DEREGISTRATION_DELAY_SECONDS, ELB_NAME, ELB_NAME_MAX } from "./limits";
 import { checkRouteOwners, planRules, serviceRoutes } from "./listener-rules";
-import { describeRange, isIntegerIn, PORT_RANGE } from "../../lib/range";
+import { describeRange, IntegerRange, isIntegerIn, PORT_RANGE } from "../../lib/range";
 
 /** ALB `load_balancing_algorithm_type` values this construct offers. */
 export type LoadBalancingAlgorithm = "round_robin" | "least_outstanding_requests";
+
+/** Share of a service's requests a canary may take: at most half, so the stable version always serves most. */
+export const CANARY_WEIGHT_PERCENT: IntegerRange = { min: 1, max: 50 };
+
+/** A new version of a service taking a share of its requests, next to the stable one. */
+export interface CanaryRelease {
+  /**
+   * Percent of the service's requests (each request on its own, no stickiness) sent to the canary target
+   * group, 1..50; the stable group gets the rest.
+   */
+  readonly weight: number;
+}
+
+/**
+ * `<load balancer name>-<service>-c<port>`: the canary's target group, beside the stable
+ * "<load balancer name>-<service>-<port>", with the port in the name for the same reason.
+ */
+export function awsCanaryTargetGroupName(loadBalancerName: string, service: string, port: number): string {
+  return `${loadBalancerName}-${service}-c${port}`;
+}
 
 /**
  * One backend service reached through the load balancer by host and/or path. A service with both
@@ -71,6 +94,15 @@ export interface LoadBalancedService {
    * @default 30
    */
   readonly deregistrationDelaySeconds?: number;
+
+  /**
+   * Sends `weight` percent of the service's requests to a second target group named
+   * "<lb name>-<service name>-c<port>" (at most 32 characters; `canaryTargetGroupArns`), with the same
+   * port, health check and settings, for the canary's own instances. Promote or drop the canary by
+   * removing this: the rules go back to a plain forward and the canary group is destroyed.
+   * @default none: every request goes to the service's target group
+   */
+  readonly canary?: CanaryRelease;
 }
 
 export interface LoadBalancerProps {
@@ -181,6 +213,8 @@ export class LoadBalancer extends Construct implements Connectable {
   readonly httpListenerArn: string;
   /** Target group ARN of each service, keyed by service name. */
   readonly targetGroupArns: Record<string, string>;
+  /** Canary target group ARN of each service with a `canary`, keyed by service name. */
+  readonly canaryTargetGroupArns: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -234,6 +268,13 @@ export class LoadBalancer extends Construct implements Connectable {
     if (props.services.length > ALB_TARGET_GROUPS_MAX) {
       throw problem("services", `has ${props.services.length} entries (at most ${ALB_TARGET_GROUPS_MAX}: each has a target group, and an ALB routes to at most ${ALB_TARGET_GROUPS_MAX})`);
     }
+    const canaries = props.services.filter((service) => service.canary !== undefined).length;
+    if (props.services.length + canaries > ALB_TARGET_GROUPS_MAX) {
+      throw problem(
+        "services",
+        `need ${props.services.length + canaries} target groups with their ${canaries} canaries (at most ${ALB_TARGET_GROUPS_MAX} per ALB: promote or drop a canary first)`,
+      );
+    }
     const defaultService = props.defaultService;
     if (defaultService !== undefined && !props.services.some((service) => service.name === defaultService)) {
       const names = props.services.map((service) => `"${service.name}"`).join(", ");
@@ -255,6 +296,15 @@ export class LoadBalancer extends Construct implements Connectable {
       const targetGroupName = awsTargetGroupName(props.name, service.name, service.port);
       const targetGroupProblem = elbNameProblem(targetGroupName);
       if (targetGroupProblem) throw problem(`${at}.name`, `target group name ${targetGroupProblem}`);
+      const canary = service.canary;
+      const canaryTargetGroupName = canary && awsCanaryTargetGroupName(props.name, service.name, service.port);
+      if (canary) {
+        if (!isIntegerIn(canary.weight, CANARY_WEIGHT_PERCENT)) {
+          throw problem(`${at}.canary.weight`, `${canary.weight} is out of range (${describeRange(CANARY_WEIGHT_PERCENT)}: percent of the service's requests)`);
+        }
+        const canaryNameProblem = elbNameProblem(canaryTargetGroupName!);
+        if (canaryNameProblem) throw problem(`${at}.canary`, `canary target group name ${canaryNameProblem}: shorten the service name`);
+      }
       const deregistrationDelay = service.deregistrationDelaySeconds ?? 30;
       if (!isIntegerIn(deregistrationDelay, DEREGISTRATION_DELAY_SECONDS)) {
         throw problem(`${at}.deregistrationDelaySeconds`, `${deregistrationDelay} is out of range (${describeRange(DEREGISTRATION_DELAY_SECONDS)})`);
@@ -267,7 +317,7 @@ export class LoadBalancer extends Construct implements Connectable {
         if (!(error instanceof PropsError)) throw error;
         throw problem(`${at}.healthCheck`, `health check: ${error.prop}: ${error.problem}`);
       }
-      return { ...service, targetGroupName, routes, healthCheck, deregistrationDelay };
+      return { ...service, targetGroupName, canaryTargetGroupName, routes, healthCheck, deregistrationDelay };
     });
     const names = services.map((service) => service.name);
     const routes = services.map((service) => service.routes);
@@ -310,10 +360,9 @@ export class LoadBalancer extends Construct implements Connectable {
       tags: { Name: props.name },
     });
 
-    this.targetGroupArns = {};
-    const targetGroups = services.map((service) => {
-      const targetGroup = new LbTargetGroup(this, `target-group-${service.name}`, {
-        name: service.targetGroupName,
+    const targetGroup = (id: string, name: string, service: (typeof services)[number]): string =>
+      new LbTargetGroup(this, id, {
+        name,
         vpcId: props.vpcId,
         targetType: "instance",
         protocol: "HTTP",
@@ -321,19 +370,40 @@ export class LoadBalancer extends Construct implements Connectable {
         loadBalancingAlgorithmType: algorithm,
         deregistrationDelay: String(service.deregistrationDelay),
         healthCheck: service.healthCheck,
-        tags: { Name: service.targetGroupName },
+        tags: { Name: name },
         // A port change replaces the group; its name carries the port so the new one can come first.
         lifecycle: { createBeforeDestroy: true },
-      });
-      this.targetGroupArns[service.name] = targetGroup.arn;
-      return targetGroup;
-    });
+      }).arn;
+    this.targetGroupArns = {};
+    this.canaryTargetGroupArns = {};
+    for (const service of services) {
+      this.targetGroupArns[service.name] = targetGroup(`target-group-${service.name}`, service.targetGroupName, service);
+      if (service.canaryTargetGroupName) {
+        this.canaryTargetGroupArns[service.name] = targetGroup(`canary-target-group-${service.name}`, service.canaryTargetGroupName, service);
+      }
+    }
+    // Stickiness stays off (ALB's default when the block is absent, which the provider does not diff), so every
+    // request is weighed on its own and the canary's share of requests is its weight.
+    const forwardTo = (service: string): LbListenerRuleAction => {
+      const stable = this.targetGroupArns[service];
+      const canary = props.services[serviceIndex.get(service)!].canary;
+      if (!canary) return { type: "forward", targetGroupArn: stable };
+      return {
+        type: "forward",
+        forward: {
+          targetGroup: [
+            { arn: stable, weight: 100 - canary.weight },
+            { arn: this.canaryTargetGroupArns[service], weight: canary.weight },
+          ],
+        },
+      };
+    };
 
     // Without a defaultService, requests no rule matches get nothing: only declared routes reach a backend.
     const unmatched: LbListenerDefaultAction[] =
       defaultService === undefined
         ? [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not Found" } }]
-        : [{ type: "forward", targetGroupArn: this.targetGroupArns[defaultService] }];
+        : [forwardTo(defaultService)];
     const httpListener = new LbListener(this, "http", {
       loadBalancerArn: loadBalancer.arn,
       port: 80,
@@ -364,7 +434,7 @@ export class LoadBalancer extends Construct implements Connectable {
       new LbListenerRule(this, rule.id, {
         listenerArn: routingListener.arn,
         priority: rule.priority,
-        action: [{ type: "forward", targetGroupArn: targetGroups[rule.service].arn }],
+        action: [forwardTo(names[rule.service])],
         condition,
         tags: { Name: `${props.name}-${names[rule.service]}-${rule.tagSuffix}` },
       });

@@ -25,9 +25,9 @@ function baseProps(overrides: Partial<LoadBalancerProps> = {}): LoadBalancerProp
 function synthLb(props: LoadBalancerProps) {
   const synth = synthWith("aws", (scope) => {
     const lb = new LoadBalancer(scope, "lb", props);
-    const { arn, dnsName, zoneId, securityGroupId, httpsListenerArn, httpListenerArn, targetGroupArns } = lb;
+    const { arn, dnsName, zoneId, securityGroupId, httpsListenerArn, httpListenerArn, targetGroupArns, canaryTargetGroupArns } = lb;
     new TerraformOutput(scope, "attributes", {
-      value: { arn, dnsName, zoneId, securityGroupId, httpsListenerArn, httpListenerArn, targetGroupArns },
+      value: { arn, dnsName, zoneId, securityGroupId, httpsListenerArn, httpListenerArn, targetGroupArns, canaryTargetGroupArns },
     });
   });
   return { synth, lb: synth.outputs().attributes.value };
@@ -591,6 +591,128 @@ describe("LoadBalancer", () => {
       expect(() =>
         synthLb(baseProps({ name: "shop", services: [service("a".repeat(22), ["*.example.com", "api-?.example.com"])] })),
       ).not.toThrow();
+    });
+  });
+
+  describe("canary", () => {
+    const withCanary = (weight: number, overrides: Partial<LoadBalancerProps> = {}): LoadBalancerProps => {
+      const props = baseProps(overrides);
+      return { ...props, services: props.services.map((service) => (service.name === "web" ? { ...service, canary: { weight } } : service)) };
+    };
+    /** "type.id" of every resource that differs between two syntheses, added or removed included. */
+    const changed = (before: any, after: any): string[] => {
+      const keys = (json: any) => Object.entries(json.resource ?? {}).flatMap(([type, all]) => Object.keys(all as object).map((id) => `${type}.${id}`));
+      const get = (json: any, key: string) => {
+        const [type, id] = key.split(".");
+        return json.resource?.[type]?.[id];
+      };
+      return [...new Set([...keys(before), ...keys(after)])].filter((key) => JSON.stringify(get(before, key)) !== JSON.stringify(get(after, key))).sort();
+    };
+    const groupId = (synth: any, name: string) => idOf(synth, "aws_lb_target_group", (group) => group.name === name);
+    const weighted = (stable: string, canary: string, weight: number) => [
+      {
+        type: "forward",
+        forward: {
+          target_group: [
+            { arn: stable, weight: 100 - weight },
+            { arn: canary, weight },
+          ],
+        },
+      },
+    ];
+
+    test("adds a second target group for the service, named with c<port>, configured like the stable one", () => {
+      const { synth, lb } = synthLb(withCanary(10));
+      const groups = synth.resources("aws_lb_target_group");
+      expect(Object.values(groups).map((group: any) => group.name).sort()).toEqual(["shop-prod-api-9000", "shop-prod-web-8080", "shop-prod-web-c8080"]);
+      const stable = groups[groupId(synth, "shop-prod-web-8080")];
+      const canary = groups[groupId(synth, "shop-prod-web-c8080")];
+      expect(canary).toEqual({ ...stable, name: "shop-prod-web-c8080", tags: { Name: "shop-prod-web-c8080" } });
+      expect(lb.canaryTargetGroupArns).toEqual({ web: ref("aws_lb_target_group", groupId(synth, "shop-prod-web-c8080"), "arn") });
+      expect(lb.targetGroupArns.web).toBe(ref("aws_lb_target_group", groupId(synth, "shop-prod-web-8080"), "arn"));
+    });
+
+    test("the service's rules forward by weight (stable 100 - weight, canary weight, no stickiness); other services' rules do not", () => {
+      const { synth } = synthLb(withCanary(10));
+      const stable = ref("aws_lb_target_group", groupId(synth, "shop-prod-web-8080"), "arn");
+      const canary = ref("aws_lb_target_group", groupId(synth, "shop-prod-web-c8080"), "arn");
+      const rules = Object.values(synth.resources("aws_lb_listener_rule")) as any[];
+      expect(rules.find((rule) => rule.tags.Name === "shop-prod-web-0").action).toEqual(weighted(stable, canary, 10));
+      expect(rules.find((rule) => rule.tags.Name === "shop-prod-api-0").action).toEqual([
+        { type: "forward", target_group_arn: ref("aws_lb_target_group", groupId(synth, "shop-prod-api-9000"), "arn") },
+      ]);
+    });
+
+    test("a default service's listener default action forwards by weight too, on HTTPS and in HTTP-only mode", () => {
+      for (const certificateArn of [CERT, undefined]) {
+        const { synth } = synthLb(withCanary(50, { certificateArn, defaultService: "web" }));
+        const stable = ref("aws_lb_target_group", groupId(synth, "shop-prod-web-8080"), "arn");
+        const canary = ref("aws_lb_target_group", groupId(synth, "shop-prod-web-c8080"), "arn");
+        const routing = Object.values(synth.resources("aws_lb_listener")).find((listener: any) => listener.port === (certificateArn ? 443 : 80));
+        expect(routing.default_action).toEqual(weighted(stable, canary, 50));
+        const rules = Object.values(synth.resources("aws_lb_listener_rule")) as any[];
+        expect(rules.find((rule) => rule.tags.Name === "shop-prod-web-0").action).toEqual(weighted(stable, canary, 50));
+      }
+    });
+
+    test("starting a canary adds its target group and re-weights the service's forwards, nothing else", () => {
+      const before = synthLb(baseProps({ defaultService: "web" })).synth;
+      const after = synthLb(withCanary(5, { defaultService: "web" })).synth;
+      const canaryGroup = `aws_lb_target_group.${groupId(after, "shop-prod-web-c8080")}`;
+      const https = `aws_lb_listener.${idOf(after, "aws_lb_listener", (listener) => listener.port === 443)}`;
+      const webRule = `aws_lb_listener_rule.${idOf(after, "aws_lb_listener_rule", (rule) => rule.tags.Name === "shop-prod-web-0")}`;
+      expect(changed(before.json, after.json)).toEqual([https, webRule, canaryGroup].sort());
+    });
+
+    test("promoting or dropping it (the canary prop goes away) restores the plain forward and removes the canary group", () => {
+      const plain = synthLb(baseProps({ defaultService: "web" })).synth;
+      const during = synthLb(withCanary(20, { defaultService: "web" })).synth;
+      const afterwards = synthLb(baseProps({ defaultService: "web" })).synth;
+      expect(changed(during.json, afterwards.json)).toContain(`aws_lb_target_group.${groupId(during, "shop-prod-web-c8080")}`);
+      expect(afterwards.json).toEqual(plain.json);
+      const stable = ref("aws_lb_target_group", groupId(afterwards, "shop-prod-web-8080"), "arn");
+      expect(Object.values(afterwards.resources("aws_lb_listener_rule")).find((rule: any) => rule.tags.Name === "shop-prod-web-0").action).toEqual([
+        { type: "forward", target_group_arn: stable },
+      ]);
+      expect(Object.values(afterwards.resources("aws_lb_target_group")).map((group: any) => group.name)).not.toContain("shop-prod-web-c8080");
+    });
+
+    test("changing the weight only updates the forwards in place", () => {
+      const at10 = synthLb(withCanary(10)).synth;
+      const at30 = synthLb(withCanary(30)).synth;
+      const webRule = `aws_lb_listener_rule.${idOf(at10, "aws_lb_listener_rule", (rule) => rule.tags.Name === "shop-prod-web-0")}`;
+      expect(changed(at10.json, at30.json)).toEqual([webRule]);
+    });
+
+    test.each([
+      [0, "LoadBalancer 'lb': services[0].canary.weight: 0 is out of range (an integer from 1 to 50: percent of the service's requests)"],
+      [51, "LoadBalancer 'lb': services[0].canary.weight: 51 is out of range (an integer from 1 to 50: percent of the service's requests)"],
+      [2.5, "LoadBalancer 'lb': services[0].canary.weight: 2.5 is out of range (an integer from 1 to 50: percent of the service's requests)"],
+    ])("rejects weight %p", (weight, message) => {
+      expect(() => synthLb(withCanary(weight))).toThrow(new Error(message));
+    });
+
+    test("rejects a canary whose target group name would not fit, though the stable one does", () => {
+      const name = "a".repeat(22);
+      const props = baseProps({ name: "shop", services: [{ name, hostnames: ["example.com"], port: 8080, healthCheck: { path: "/" }, canary: { weight: 10 } }] });
+      expect(() => synthLb(props)).toThrow(
+        new Error(
+          `LoadBalancer 'lb': services[0].canary: canary target group name "shop-${name}-c8080" is 33 characters long (at most 32): shorten the service name`,
+        ),
+      );
+    });
+
+    test("counts canary groups against ALB's 100 target groups", () => {
+      const services = Array.from({ length: 99 }, (_, index) => ({
+        name: `s${index}`,
+        hostnames: [`s${index}.example.com`],
+        port: 8080,
+        healthCheck: { path: "/" },
+        ...(index < 2 ? { canary: { weight: 10 } } : {}),
+      }));
+      expect(() => synthLb(baseProps({ name: "shop", services }))).toThrow(
+        new Error("LoadBalancer 'lb': services: need 101 target groups with their 2 canaries (at most 100 per ALB: promote or drop a canary first)"),
+      );
     });
   });
 });
