@@ -9,6 +9,10 @@
  * Instances have no public address and egress through NAT, except in a NAT-less network
  * (`publicIp: true`, public subnets): the address only gives them a way out, because the
  * security group still admits nothing but the load balancer.
+ *
+ * With `container`, each instance runs one container image instead of a user data script
+ * (./instance-container.ts): the ECS-optimized image by default, a log group, and pull permissions
+ * for an ECR image.
  */
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
@@ -20,8 +24,9 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { PropsError } from "../../lib/errors";
+import { PropsError, propsFailure } from "../../lib/errors";
 import { Connectable, openTcpPath, peerProblem } from "./connections";
+import { addContainerRuntime, CONTAINER_NAME, ECS_OPTIMIZED_ROOT_VOLUME_GB, ecsOptimizedImageId, InstanceContainer, validateContainer } from "./instance-container";
 
 /** Amazon Linux 2023, resolved by EC2 at launch time (no data source, no API call at plan time). */
 export const DEFAULT_X86_64_IMAGE_ID = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -66,13 +71,26 @@ export interface InstanceGroupProps {
    */
   readonly desiredCapacity?: number;
   /**
-   * Plain start-up script (cloud-init user data); this construct base64-encodes it.
+   * Plain start-up script (cloud-init user data); this construct base64-encodes it. Not with `container`,
+   * which generates the user data.
    * @default no user data
    */
   readonly userData?: string;
   /**
-   * AMI id, or an EC2 `resolve:ssm:` parameter reference that EC2 resolves at launch.
-   * @default "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" (the arm64 variant for Graviton instance types)
+   * Run this container image on every instance: a generated boot script starts it with its
+   * environment on `port` and sends its output to the log group "/<name>". Changing the image or
+   * the environment changes only the launch template; the instance refresh rolls it out.
+   * The instance metadata hop limit becomes 2, so the container (one network hop further) can use
+   * the instance role.
+   * @default no container: the instances run `userData`
+   */
+  readonly container?: InstanceContainer;
+  /**
+   * AMI id, or an EC2 `resolve:ssm:` parameter reference that EC2 resolves at launch. With `container`,
+   * an image with Docker.
+   * @default "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"; with `container`
+   * "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"; the arm64 variant
+   * of either for Graviton instance types
    */
   readonly imageId?: string;
   /**
@@ -82,8 +100,8 @@ export interface InstanceGroupProps {
    */
   readonly rootDeviceName?: string;
   /**
-   * Root volume size in GiB (encrypted gp3), 8-16384.
-   * @default 20
+   * Root volume size in GiB (encrypted gp3), 8-16384; at least 30 for the default container image.
+   * @default 20; 30 with `container` and the default image
    */
   readonly rootVolumeSizeGb?: number;
   /**
@@ -132,6 +150,8 @@ export class InstanceGroup extends Construct implements Connectable {
   /** Attach further policies (e.g. reading the database secret) to this role. */
   readonly instanceRoleName: string;
   readonly port: number;
+  /** The container's log group ("/<name>"); undefined without `container`. */
+  readonly containerLogGroupName?: string;
   private readonly name: string;
   /** Security groups admitted by `allowFrom` (at most the one load balancer). */
   private readonly admitted: string[] = [];
@@ -152,7 +172,9 @@ export class InstanceGroup extends Construct implements Connectable {
     const name = props.name;
     const tags = { Name: name };
     const desiredCapacity = props.desiredCapacity;
-    const imageId = props.imageId ?? (isGravitonInstanceType(props.instanceType) ? DEFAULT_ARM64_IMAGE_ID : DEFAULT_X86_64_IMAGE_ID);
+    const arm64 = isGravitonInstanceType(props.instanceType);
+    const container = props.container;
+    const imageId = props.imageId ?? (container ? ecsOptimizedImageId(arm64) : arm64 ? DEFAULT_ARM64_IMAGE_ID : DEFAULT_X86_64_IMAGE_ID);
 
     const securityGroup = new SecurityGroup(this, "security-group", {
       name: `${name}-instances`,
@@ -192,6 +214,9 @@ export class InstanceGroup extends Construct implements Connectable {
       role: role.name,
       tags,
     });
+    const runtime =
+      container &&
+      addContainerRuntime(this, { name, port: props.port, roleName: role.name, container, fail: propsFailure("InstanceGroup", id) });
 
     const launchTemplate = new LaunchTemplate(this, "launch-template", {
       name,
@@ -200,26 +225,27 @@ export class InstanceGroup extends Construct implements Connectable {
       instanceType: props.instanceType,
       // Unresolved tokens (e.g. a rendered template) cannot be encoded here: Terraform does it.
       userData:
-        props.userData === undefined
+        runtime?.userData ??
+        (props.userData === undefined
           ? undefined
           : Token.isUnresolved(props.userData)
             ? Fn.base64encode(props.userData)
-            : Buffer.from(props.userData, "utf8").toString("base64"),
+            : Buffer.from(props.userData, "utf8").toString("base64")),
       updateDefaultVersion: true,
       iamInstanceProfile: { arn: instanceProfile.arn },
       // Hop limit 1 keeps the instance credentials away from anything one network hop further
-      // (containers in bridge mode, forwarded traffic); raise it to 2 only for such containers.
+      // (containers in bridge mode, forwarded traffic); 2 only for the container that needs them.
       metadataOptions: {
         httpEndpoint: "enabled",
         httpTokens: "required",
-        httpPutResponseHopLimit: 1,
+        httpPutResponseHopLimit: container ? 2 : 1,
         instanceMetadataTags: "disabled",
       },
       blockDeviceMappings: [
         {
           deviceName: props.rootDeviceName ?? "/dev/xvda",
           ebs: {
-            volumeSize: props.rootVolumeSizeGb ?? 20,
+            volumeSize: props.rootVolumeSizeGb ?? (container && !props.imageId ? ECS_OPTIMIZED_ROOT_VOLUME_GB : 20),
             volumeType: "gp3",
             encrypted: "true",
             deleteOnTermination: "true",
@@ -273,6 +299,8 @@ export class InstanceGroup extends Construct implements Connectable {
       metricsGranularity: "1Minute",
       // Instances are already tagged through the launch template.
       tag: [{ key: "Name", value: name, propagateAtLaunch: false }],
+      // A container that boots before its log group and permissions exist fails to start.
+      dependsOn: runtime?.prerequisites,
     });
 
     new AutoscalingPolicy(this, "cpu-target-tracking", {
@@ -291,6 +319,7 @@ export class InstanceGroup extends Construct implements Connectable {
     this.launchTemplateId = launchTemplate.id;
     this.instanceRoleName = role.name;
     this.port = props.port;
+    this.containerLogGroupName = container && `/${name}`;
     this.name = name;
   }
 
@@ -381,6 +410,15 @@ function validate(id: string, props: InstanceGroupProps): void {
   if (props.userData !== undefined && typeof props.userData !== "string") {
     fail("userData", "is not a string", "a plain start-up script; it is base64-encoded here");
   }
+  if (props.container !== undefined) {
+    if (props.userData !== undefined) {
+      fail("userData", "is set together with container", "container generates the user data: put the setup into the image, or leave container out");
+    }
+    if (!CONTAINER_NAME.test(props.name)) {
+      fail("name", `"${props.name}" has upper-case letters`, "lower-case letters, digits and hyphens with container, which it names");
+    }
+    validateContainer(props.container, propsFailure("InstanceGroup", id));
+  }
   if (props.imageId !== undefined && !props.imageId) {
     fail("imageId", "is empty", 'an AMI id ("ami-...") or "resolve:ssm:<parameter>"');
   }
@@ -388,8 +426,11 @@ function validate(id: string, props: InstanceGroupProps): void {
     fail("rootDeviceName", `"${props.rootDeviceName}" is not a device name`, 'e.g. "/dev/xvda" or "/dev/sda1"');
   }
   const rootVolume = props.rootVolumeSizeGb;
-  if (rootVolume !== undefined && (!isInteger(rootVolume) || rootVolume < MIN_ROOT_VOLUME_GB || rootVolume > MAX_ROOT_VOLUME_GB)) {
-    fail("rootVolumeSizeGb", `${rootVolume} is not allowed`, `an integer from ${MIN_ROOT_VOLUME_GB} to ${MAX_ROOT_VOLUME_GB}`);
+  // The default container image's root snapshot is larger than Amazon Linux's.
+  const minRootVolume = props.container && props.imageId === undefined ? ECS_OPTIMIZED_ROOT_VOLUME_GB : MIN_ROOT_VOLUME_GB;
+  if (rootVolume !== undefined && (!isInteger(rootVolume) || rootVolume < minRootVolume || rootVolume > MAX_ROOT_VOLUME_GB)) {
+    const why = minRootVolume === MIN_ROOT_VOLUME_GB ? "" : `: the ECS-optimized image's root snapshot is ${ECS_OPTIMIZED_ROOT_VOLUME_GB} GiB`;
+    fail("rootVolumeSizeGb", `${rootVolume} is not allowed`, `an integer from ${minRootVolume} to ${MAX_ROOT_VOLUME_GB}${why}`);
   }
   const grace = props.healthCheckGracePeriodSeconds;
   if (grace !== undefined && (!isInteger(grace) || grace < 0 || grace > 7200)) {

@@ -14,6 +14,9 @@ export const ELB_NAME = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 /** Target group `deregistration_delay`. */
 export const DEREGISTRATION_DELAY_SECONDS: IntegerRange = { min: 0, max: 3600 };
 
+/** EC2 user data, before base64 (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html, checked 2026-12-01). */
+export const AWS_USER_DATA_MAX_BYTES = 16384;
+
 /** ALB `idle_timeout`. */
 export const ALB_IDLE_TIMEOUT_SECONDS: IntegerRange = { min: 1, max: 4000 };
 
@@ -51,3 +54,12 @@ export const ALB_PATH_CHARACTERS = /^\/[A-Za-z0-9_.$~"'@:+&/-]*$/;
 
 /** Target groups one ALB can route to (not adjustable): with one group per service, its services. */
 export const ALB_TARGET_GROUPS_MAX = 100;
+
+/**
+ * `retention_in_days` values CloudWatch Logs accepts (PutRetentionPolicy; 0, "never expire", left out on
+ * purpose). https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html,
+ * checked 2026-12-01.
+ */
+export const CLOUDWATCH_LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
