@@ -15,6 +15,7 @@ import { ComputeRegionInstanceGroupManager } from "@cdktf/provider-google/lib/co
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { PropsError } from "../../lib/errors";
+import { escapeTemplate } from "../../lib/terraform-template";
 import { GCP_NAME, GCP_NAME_MAX } from "./limits";
 
 /** Debian 12 image family from Google's public image project (resolved by Compute Engine, no data source). */
@@ -72,8 +73,9 @@ export interface GcpInstanceGroupProps {
    */
   readonly image?: string;
   /**
-   * Shell script run at every boot (metadata `startup-script`). Never put secrets in it: metadata is
-   * readable by anyone with compute viewer access.
+   * Shell script run at every boot (metadata `startup-script`), as written: "${VAR}" and "%{...}"
+   * reach the shell, not Terraform's template engine. Never put secrets in it: metadata is readable by
+   * anyone with compute viewer access.
    * @default no startup script
    */
   readonly startupScript?: string;
@@ -164,7 +166,8 @@ export class GcpInstanceGroup extends Construct {
       "block-project-ssh-keys": "true",
       "enable-oslogin": "TRUE",
     };
-    if (props.startupScript !== undefined) metadata["startup-script"] = props.startupScript;
+    // Terraform reads a metadata value as a template: unescaped, "${HOME}" fails the plan and "%{...}" runs.
+    if (props.startupScript !== undefined) metadata["startup-script"] = escapeTemplate(props.startupScript);
 
     const template = new ComputeInstanceTemplate(this, "template", {
       project: props.project,

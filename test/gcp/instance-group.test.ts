@@ -9,6 +9,8 @@ import {
   INSTANCE_ROLES,
   serviceAccountId,
 } from "../../constructs/gcp/instance-group";
+import { schemaProblems } from "../support/provider-schema";
+import { renderAsTerraform } from "../support/stub-bin";
 import { idOf, ref, synthWith, Synthesized } from "../support/synth";
 
 const STARTUP_SCRIPT = "#!/bin/bash\nset -euo pipefail\napt-get install -y nginx\n";
@@ -152,6 +154,31 @@ describe("GcpInstanceGroup", () => {
       expect(other.machine_type).toBe("n2-standard-2");
       expect(other.disk[0]).toMatchObject({ source_image: "ubuntu-os-cloud/ubuntu-2404-lts-amd64", disk_size_gb: 50, disk_type: "pd-ssd" });
     });
+  });
+
+  describe("startup script text", () => {
+    /** The startup-script value of a group built with `script`, as the VM receives it once Terraform has read the template. */
+    const received = (script: string) => {
+      const value = build({ startupScript: script }).synth.only("google_compute_instance_template").metadata["startup-script"];
+      // No references to fill in: renderAsTerraform fails on any interpolation or directive left unescaped.
+      return { value, rendered: renderAsTerraform(value, {}) };
+    };
+
+    it("reaches the VM as written: shell ${...}, a %{...} lookalike and a literal $${...} are escaped for Terraform", () => {
+      const script = '#!/bin/bash\necho "${PORT:-3000} on %{HOSTNAME} in ${HOME}"\necho \'%{x} $${x} ${x}\'\n';
+      const { value, rendered } = received(script);
+      expect(value).toBe('#!/bin/bash\necho "$${PORT:-3000} on %%{HOSTNAME} in $${HOME}"\necho \'%%{x} $$${x} $${x}\'\n');
+      expect(rendered).toBe(script);
+    });
+
+    it("leaves a script without ${ or %{ unchanged (the example configs' scripts synthesize as before)", () => {
+      expect(received(STARTUP_SCRIPT).value).toBe(STARTUP_SCRIPT);
+      expect(received("echo $HOME 100% {x} $ {y}\n").value).toBe("echo $HOME 100% {x} $ {y}\n");
+    });
+  });
+
+  it("every resource is valid against the google 6.50.0 schema", () => {
+    expect(schemaProblems(synth.json)).toEqual([]);
   });
 
   describe("externalIp (network without Cloud NAT)", () => {
