@@ -5,17 +5,22 @@
  * The VMs have no external IP (egress goes through Cloud NAT), except in a network without NAT
  * (`externalIp: true`), and no project-wide SSH keys: shell access is OS Login (IAM-controlled),
  * typically through IAP TCP forwarding.
+ *
+ * With `container`, each instance runs one container image on Container-Optimized OS instead of a
+ * startup script of the user's (./instance-container.ts), with read access to the image's Artifact
+ * Registry repository when it lives there.
  */
 import { createHash } from "crypto";
-import { Token } from "cdktf";
+import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeInstanceTemplate } from "@cdktf/provider-google/lib/compute-instance-template";
 import { ComputeRegionAutoscaler } from "@cdktf/provider-google/lib/compute-region-autoscaler";
 import { ComputeRegionInstanceGroupManager } from "@cdktf/provider-google/lib/compute-region-instance-group-manager";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
-import { PropsError } from "../../lib/errors";
+import { PropsError, propsFailure } from "../../lib/errors";
 import { escapeTemplate } from "../../lib/terraform-template";
+import { addContainerRuntime, COS_IMAGE, GcpInstanceContainer, validateContainer } from "./instance-container";
 import { GCP_NAME, GCP_NAME_MAX } from "./limits";
 
 /** Debian 12 image family from Google's public image project (resolved by Compute Engine, no data source). */
@@ -69,16 +74,27 @@ export interface GcpInstanceGroupProps {
   /**
    * Boot image: a public image family ("project/family"), an image name or a full image URL.
    * Shielded VM (secure boot) needs a UEFI image, which every current public image is.
-   * @default "debian-cloud/debian-12"
+   * Given explicitly, it wins over container mode's default too (e.g. to pin a COS milestone such as
+   * "cos-cloud/cos-121-lts"); it must then bring docker, and docker-credential-gcr for an Artifact
+   * Registry image, as every COS image does.
+   * @default "debian-cloud/debian-12"; with `container` "cos-cloud/cos-stable"
    */
   readonly image?: string;
   /**
    * Shell script run at every boot (metadata `startup-script`), as written: "${VAR}" and "%{...}"
    * reach the shell, not Terraform's template engine. Never put secrets in it: metadata is readable by
-   * anyone with compute viewer access.
+   * anyone with compute viewer access. Not with `container`, which generates the startup script.
    * @default no startup script
    */
   readonly startupScript?: string;
+  /**
+   * Run this container image on every instance, on Container-Optimized OS: a generated startup
+   * script starts it with its environment on `port` (published on the same host port), restarts it
+   * always, and sends its output to Cloud Logging (docker's gcplogs driver). Changing the image or
+   * the environment replaces only the instance template; the group's proactive update rolls it out.
+   * @default no container: the instances run `startupScript`
+   */
+  readonly container?: GcpInstanceContainer;
   /** Port the service listens on, published as the named port the backend service sends traffic to (1-65535). */
   readonly port: number;
   /**
@@ -153,7 +169,7 @@ export class GcpInstanceGroup extends Construct {
       displayName: `VMs of ${name}`,
       description: `Dedicated identity of the ${name} instances: writes logs and metrics only`,
     });
-    const roleBindings = INSTANCE_ROLES.map(
+    const roleBindings: ITerraformDependable[] = INSTANCE_ROLES.map(
       (role) =>
         new ProjectIamMember(this, `role-${role.split("/")[1].replace(/\./g, "-")}`, {
           project: props.project,
@@ -162,9 +178,14 @@ export class GcpInstanceGroup extends Construct {
         }),
     );
 
+    const container = props.container;
+    const runtime =
+      container && addContainerRuntime(this, { name, port: props.port, serviceAccountMember: serviceAccount.member, container });
+
     const metadata: Record<string, string> = {
       "block-project-ssh-keys": "true",
       "enable-oslogin": "TRUE",
+      ...runtime?.metadata,
     };
     // Terraform reads a metadata value as a template: unescaped, "${HOME}" fails the plan and "%{...}" runs.
     if (props.startupScript !== undefined) metadata["startup-script"] = escapeTemplate(props.startupScript);
@@ -181,7 +202,7 @@ export class GcpInstanceGroup extends Construct {
         {
           boot: true,
           autoDelete: true,
-          sourceImage: props.image ?? DEFAULT_GCP_IMAGE,
+          sourceImage: props.image ?? (container ? COS_IMAGE : DEFAULT_GCP_IMAGE),
           diskSizeGb: props.diskSizeGb ?? 20,
           diskType: props.diskType ?? "pd-balanced",
         },
@@ -215,8 +236,9 @@ export class GcpInstanceGroup extends Construct {
         maxUnavailableFixed: 0,
       },
       // No target_size: the autoscaler owns the size, and Terraform would fight it on every apply.
-      // Instances start with their roles already granted, so the first boot's logs are not lost.
-      dependsOn: roleBindings,
+      // Instances start with their roles already granted, so the first boot's logs are not lost and
+      // the first pull is allowed.
+      dependsOn: [...roleBindings, ...(runtime?.prerequisites ?? [])],
     });
 
     new ComputeRegionAutoscaler(this, "autoscaler", {
@@ -303,6 +325,12 @@ function validate(id: string, props: GcpInstanceGroupProps): void {
   }
   if (props.startupScript !== undefined && (typeof props.startupScript !== "string" || props.startupScript.length === 0)) {
     fail("startupScript", "is empty", "a shell script, or leave it unset");
+  }
+  if (props.container !== undefined) {
+    if (props.startupScript !== undefined) {
+      fail("startupScript", "is set together with container", "container generates the startup script: put the setup into the image, or leave container out");
+    }
+    validateContainer(props.container, propsFailure("GcpInstanceGroup", id));
   }
   if (!isInteger(props.port) || props.port < 1 || props.port > 65535) {
     fail("port", `${props.port} is not a TCP port`, "an integer from 1 to 65535");
