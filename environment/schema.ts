@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { ALB_IDLE_TIMEOUT_SECONDS, ALB_PATH_CHARACTERS, ALB_RULE, RDS_STORAGE_GB, TARGET_GROUP_HEALTH_CHECK } from "../constructs/aws/limits";
-import { BACKEND_SERVICE_TIMEOUT_SECONDS, CLOUD_SQL_DISK_GB, GCP_HEALTH_CHECK, GCP_HEALTHY_STATUS } from "../constructs/gcp/limits";
+import { BACKEND_SERVICE_TIMEOUT_SECONDS, CLOUD_SQL_DISK_GB, GCP_HEALTH_CHECK, GCP_HEALTHY_STATUS, GCP_PROJECT_ID } from "../constructs/gcp/limits";
 import { IntegerRange, intersect } from "../lib/range";
 
 const hostnamePattern = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -231,7 +231,7 @@ const gcsBackend = z.strictObject({
 
 const gcpSection = z.strictObject({
   /** Google Cloud project id the stack deploys into. */
-  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a Google Cloud project id (6–30 chars, a-z, 0-9, -)"),
+  project: z.string().regex(GCP_PROJECT_ID, "must be a Google Cloud project id (6–30 chars, a-z, 0-9, -)"),
   region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, "must be a Google Cloud region such as europe-west1"),
   /** Zones of the region the managed instance groups spread over. */
   zones: z.array(z.string()).min(1, "list at least one zone"),
@@ -287,7 +287,7 @@ const gcpSection = z.strictObject({
     .strictObject({
       name: gcpName("a managed zone name"),
       /** @default gcp.project */
-      project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a Google Cloud project id (6–30 chars, a-z, 0-9, -)").optional(),
+      project: z.string().regex(GCP_PROJECT_ID, "must be a Google Cloud project id (6–30 chars, a-z, 0-9, -)").optional(),
     })
     .optional(),
   backend: z.discriminatedUnion("type", [localBackend, gcsBackend]).default({ type: "local" }),

@@ -32,6 +32,15 @@ export function normalizeDnsName(name: string): string {
 }
 
 /**
+ * The domain whose DNS validation record also proves a hostname: the hostname itself, or the
+ * parent of a wildcard ("*.example.com" → "example.com"). ACM validates both with the same
+ * record, and a Certificate Manager DNS authorization of the parent covers the wildcard.
+ */
+export function validatedDomain(hostname: string): string {
+  return hostname.startsWith("*.") ? hostname.slice(2) : hostname;
+}
+
+/**
  * A Terraform expression for a zone's `name_servers` without trailing dots: paste-ready for a
  * registrar whatever the DNS service returns (Cloud DNS adds the dot, Route 53 does not). A plain
  * `for` keeps the service's order (TerraformIterator.fromList would wrap the list in toset).

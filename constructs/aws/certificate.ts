@@ -9,7 +9,7 @@ import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificat
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { dnsNameProblem, normalizeDnsName } from "../../lib/dns-name";
+import { dnsNameProblem, normalizeDnsName, validatedDomain } from "../../lib/dns-name";
 import { PropsError } from "../../lib/errors";
 
 export interface CertificateProps {
@@ -58,11 +58,6 @@ export const EXTERNAL_VALIDATION_TIMEOUT = "2h";
 
 // ACM refuses a first domain name longer than a certificate CN may be.
 const MAX_PRIMARY_NAME = 64;
-
-/** The name ACM validates for `name`: a wildcard is proven by the same record as its parent. */
-function validatedName(name: string): string {
-  return name.startsWith("*.") ? name.slice(2) : name;
-}
 
 export class Certificate extends Construct {
   /**
@@ -121,8 +116,8 @@ export class Certificate extends Construct {
 
     const validated = new Map<string, CertificateValidationRecord>();
     for (const domain of this.domainNames) {
-      if (validated.has(validatedName(domain))) continue;
-      validated.set(validatedName(domain), {
+      if (validated.has(validatedDomain(domain))) continue;
+      validated.set(validatedDomain(domain), {
         domain,
         name: option(domain, "resource_record_name"),
         type: option(domain, "resource_record_type"),
@@ -145,7 +140,7 @@ export class Certificate extends Construct {
 
     const records = this.validationRecords.map(
       (record) =>
-        new Route53Record(this, `validation-${validatedName(record.domain)}`, {
+        new Route53Record(this, `validation-${validatedDomain(record.domain)}`, {
           zoneId,
           name: record.name,
           type: record.type,

@@ -31,6 +31,7 @@ import { CertificateManagerCertificate } from "@cdktf/provider-google/lib/certif
 import { CertificateManagerCertificateMap } from "@cdktf/provider-google/lib/certificate-manager-certificate-map";
 import { CertificateManagerCertificateMapEntry } from "@cdktf/provider-google/lib/certificate-manager-certificate-map-entry";
 import { CertificateManagerDnsAuthorization } from "@cdktf/provider-google/lib/certificate-manager-dns-authorization";
+import { validatedDomain } from "../../lib/dns-name";
 import { propsFailure } from "../../lib/errors";
 import { CERTIFICATE_MANAGER_HOSTNAMES_MAX, GCP_HOSTNAME, GCP_NAME } from "./limits";
 
@@ -70,11 +71,6 @@ function hashedName(name: string, value: string): string {
   return `${name}-${createHash("sha256").update(value).digest("hex").slice(0, 8)}`;
 }
 
-/** The domain whose DNS authorization covers a hostname: itself, or the parent of a wildcard. */
-export function authorizedDomain(hostname: string): string {
-  return hostname.startsWith("*.") ? hostname.slice(2) : hostname;
-}
-
 export class GcpCertificate extends Construct {
   /** "projects/<project>/locations/global/certificateMaps/<name>", for `GcpLoadBalancer.certificateMapId`. */
   readonly certificateMapId: string;
@@ -97,7 +93,7 @@ export class GcpCertificate extends Construct {
       description: `Certificates of the ${name} load balancer`,
     });
 
-    const domains = [...new Set(hostnames.map(authorizedDomain))].sort();
+    const domains = [...new Set(hostnames.map(validatedDomain))].sort();
     const authorizations = new Map(
       domains.map((domain) => [
         domain,
@@ -117,7 +113,7 @@ export class GcpCertificate extends Construct {
       const certificate = new CertificateManagerCertificate(this, `certificate-${hostname}`, {
         name: resourceName,
         description: `${hostname} on the ${name} load balancer`,
-        managed: { domains: [hostname], dnsAuthorizations: [authorizations.get(authorizedDomain(hostname))!.id] },
+        managed: { domains: [hostname], dnsAuthorizations: [authorizations.get(validatedDomain(hostname))!.id] },
         // Everything that forces a replacement (domains, authorization) is fixed by the hostname and
         // the base name, which are in the certificate's name: a replacement always has a new name,
         // so it can come up before the entry leaves the old one.

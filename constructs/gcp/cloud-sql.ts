@@ -15,7 +15,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { DatabaseEngineName, describeSupportedVersions, supportedMajorVersion } from "../../lib/database-versions";
 import { PropsError } from "../../lib/errors";
-import { GCP_NAME, GCP_NAME_MAX } from "./limits";
+import { GCP_NAME, GCP_NAME_MAX, GCP_PROJECT_ID } from "./limits";
 
 export type CloudSqlEngine = DatabaseEngineName;
 
@@ -331,7 +331,7 @@ function validate(id: string, props: CloudSqlDatabaseProps): { databaseVersion: 
     );
   }
   if (!props.project) fail("project", "is empty", "the id of the project that holds the instance");
-  if (known(props.project) && !/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(props.project)) {
+  if (known(props.project) && !GCP_PROJECT_ID.test(props.project)) {
     fail("project", `"${props.project}" is not a project id`, "6-30 lowercase letters, digits and hyphens, starting with a letter");
   }
   if (!props.region) fail("region", "is empty", 'a Cloud SQL region such as "europe-west1"');

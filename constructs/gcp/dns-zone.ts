@@ -10,7 +10,7 @@ import { Construct } from "constructs";
 import { dnsNameProblem, nameServersWithoutTrailingDots, normalizeDnsName } from "../../lib/dns-name";
 import { isIPv4, isIPv6 } from "net";
 import { PropsError } from "../../lib/errors";
-import { GCP_NAME, GCP_NAME_MAX } from "./limits";
+import { GCP_NAME, GCP_NAME_MAX, GCP_PROJECT_ID } from "./limits";
 
 /** A managed zone that serves a parent domain of the zone being created, and where to find it. */
 export interface CloudDnsParentZone {
@@ -97,7 +97,6 @@ const RECORD_TTL_SECONDS = 300;
 // Short enough that a wrong delegation is corrected within the hour, long enough that resolvers
 // do not ask the parent on every lookup.
 const DELEGATION_TTL_SECONDS = 3600;
-const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const RECORD_KEY = /^[A-Za-z0-9*._-]+$/;
 
 /**
@@ -159,7 +158,7 @@ export class CloudDnsZone extends Construct {
           `the parent zone's resource name (lowercase letters, digits and hyphens, at most ${MAX_ZONE_NAME_LENGTH} characters), not its DNS name`,
         );
       }
-      if (parent.project !== undefined && !Token.isUnresolved(parent.project) && !PROJECT_ID.test(parent.project)) {
+      if (parent.project !== undefined && !Token.isUnresolved(parent.project) && !GCP_PROJECT_ID.test(parent.project)) {
         fail("parentZone.project", `"${parent.project}" is not a project id`, "6 to 30 lowercase letters, digits and hyphens, starting with a letter");
       }
       // Only the parent's resource name is known here, not its DNS name; a registrable domain such

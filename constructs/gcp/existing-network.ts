@@ -8,7 +8,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
 import { Ipv4Block, overlaps } from "../../lib/cidr";
-import { GCP_NAME } from "./limits";
+import { GCP_NAME, GCP_PROJECT_ID } from "./limits";
 import {
   checkGcpName,
   Fail,
@@ -56,7 +56,6 @@ export interface ExistingGcpNetworkProps extends IapSshProps {
 const COMPUTE_API = /^https:\/\/(?:www|compute)\.googleapis\.com\/compute\/(?:v1|beta)\//;
 const NETWORK_PATH = /^projects\/([^/]+)\/global\/networks\/([^/]+)$/;
 const SUBNETWORK_PATH = /^projects\/([^/]+)\/regions\/([^/]+)\/subnetworks\/([^/]+)$/;
-const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 
 /** Created by `GcpNetwork.fromExisting`. */
 export class ExistingGcpNetwork extends GcpNetworkBase implements IGcpNetwork {
@@ -75,7 +74,7 @@ export class ExistingGcpNetwork extends GcpNetworkBase implements IGcpNetwork {
   constructor(scope: Construct, id: string, props: ExistingGcpNetworkProps) {
     super(scope, id, props);
     const fail = this.fail;
-    if (typeof props.project !== "string" || !PROJECT_ID.test(props.project)) {
+    if (typeof props.project !== "string" || !GCP_PROJECT_ID.test(props.project)) {
       fail("project", `"${props.project}" is not a project id (6 to 30 lower-case letters, digits or hyphens, starting with a letter)`);
     }
     const networkName = resolveName("network", props.network, NETWORK_PATH, props, fail);

@@ -21,7 +21,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { PropsError, propsFailure } from "../../lib/errors";
 import { escapeTemplate } from "../../lib/terraform-template";
 import { addContainerRuntime, COS_IMAGE, GcpInstanceContainer, validateContainer } from "./instance-container";
-import { GCP_NAME, GCP_NAME_MAX } from "./limits";
+import { GCP_NAME, GCP_NAME_MAX, GCP_PROJECT_ID } from "./limits";
 
 /** Debian 12 image family from Google's public image project (resolved by Compute Engine, no data source). */
 export const DEFAULT_GCP_IMAGE = "debian-cloud/debian-12";
@@ -41,7 +41,6 @@ export const INSTANCE_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"
 
 /** The template is named `<name>-<suffix>` through name_prefix, which Terraform caps at 54 characters. */
 const MAX_NAME_LENGTH = 53;
-const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
 const MACHINE_TYPE = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 /** Service account ids: 6-30 characters, same alphabet as other resource names. */
@@ -294,7 +293,7 @@ function validate(id: string, props: GcpInstanceGroupProps): void {
     );
   }
   if (!props.project) fail("project", "is empty", "the id of the project holding the instances");
-  if (literal(props.project) && !PROJECT_ID.test(props.project)) {
+  if (literal(props.project) && !GCP_PROJECT_ID.test(props.project)) {
     fail("project", `"${props.project}" is not a project id`, 'lower-case letters, digits and "-", 6 to 30 characters, starting with a letter');
   }
   if (!props.region) fail("region", "is empty", 'a Compute Engine region such as "europe-west1"');

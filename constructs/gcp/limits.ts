@@ -12,6 +12,12 @@ import { IntegerRange } from "../../lib/range";
 export const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export const GCP_NAME_MAX = 63;
 
+/**
+ * Project ids: 6 to 30 lower-case letters, digits or "-", starting with a letter, not ending in "-"
+ * (https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin).
+ */
+export const GCP_PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+
 /** Global HTTP health checks. */
 export const GCP_HEALTH_CHECK = {
   intervalSeconds: { min: 1, max: 300 },

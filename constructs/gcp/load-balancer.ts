@@ -16,7 +16,6 @@ import { Construct } from "constructs";
 import { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
-import { ComputeManagedSslCertificate } from "@cdktf/provider-google/lib/compute-managed-ssl-certificate";
 import { ComputeSslPolicy } from "@cdktf/provider-google/lib/compute-ssl-policy";
 import { ComputeTargetHttpProxy } from "@cdktf/provider-google/lib/compute-target-http-proxy";
 import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
@@ -76,16 +75,9 @@ export interface GcpLoadBalancerProps {
   /**
    * `GcpCertificate.certificateMapId` ("projects/<p>/locations/global/certificateMaps/<name>"):
    * serve HTTPS on 443 with its certificates and redirect HTTP to HTTPS.
-   * @default none: HTTP only on port 80 (unless the deprecated `managedCertificate` applies)
+   * @default none: HTTP only on port 80
    */
   readonly certificateMapId?: string;
-  /**
-   * @deprecated Transitional until the stack passes `certificateMapId`: HTTPS with one
-   * `google_compute_managed_ssl_certificate` listing every hostname (exact names only), which
-   * provisions only once DNS points at the load balancer. Set false for HTTP only.
-   * @default true when `certificateMapId` is absent, else false
-   */
-  readonly managedCertificate?: boolean;
   /**
    * Backend service timeout in seconds (1-86400). For websockets (STOMP) it is the maximum lifetime of a
    * connection, not an idle timeout: raise it for long-lived connections.
@@ -108,23 +100,11 @@ export interface GcpLoadBalancerProps {
   readonly connectionDrainingTimeoutSeconds?: number;
 }
 
-/** The longest suffixes appended to `name`: "-cert-<8 hex>" and "-http-redirect" (14 characters). */
+/** The longest suffix appended to `name`: "-http-redirect" (14 characters). */
 const MAX_NAME = GCP_NAME_MAX - "-http-redirect".length;
-/** Domains one Google-managed certificate may list. */
-const MAX_CERTIFICATE_DOMAINS = 100;
 const CERTIFICATE_MAP_ID = /^projects\/[^/]+\/locations\/global\/certificateMaps\/[^/]+$/;
 const LOCALITY_POLICIES: LocalityPolicy[] = ["ROUND_ROBIN", "LEAST_REQUEST"];
 const SSL_PROFILES: Record<string, string> = { TLS_1_2: "MODERN", TLS_1_3: "RESTRICTED" };
-
-/**
- * Name of the managed certificate for these domains: "<name>-cert-<8 hex of SHA-256 of the sorted
- * domains>". A domain change yields a new name, so create_before_destroy can bring up the new
- * certificate next to the live one; a mere reordering yields the same name (and no replacement).
- */
-export function certificateName(name: string, domains: string[]): string {
-  const hash = createHash("sha256").update([...domains].sort().join("\n")).digest("hex").slice(0, 8);
-  return `${name}-cert-${hash}`;
-}
 
 export class GcpLoadBalancer extends Construct {
   /** The load balancer's static IPv4 address: the target of the services' A records. */
@@ -133,18 +113,16 @@ export class GcpLoadBalancer extends Construct {
   readonly backendServiceIds: Record<string, string>;
   /** Id of the routing URL map (served over HTTPS, or over HTTP without HTTPS). */
   readonly urlMapId: string;
-  /** Whether 443 serves HTTPS (and 80 redirects to it); false: HTTP only. */
+  /** Whether 443 serves HTTPS (and 80 redirects to it): true exactly when `certificateMapId` is given. */
   readonly https: boolean;
-  /** @deprecated Name of the managed certificate, only with `managedCertificate`; undefined otherwise. */
-  readonly certificateName?: string;
   /** Every hostname of every service, sorted (exact and wildcard). */
   readonly domains: string[];
 
   constructor(scope: Construct, id: string, props: GcpLoadBalancerProps) {
     super(scope, id);
-    const { services, domains, routing, legacyCertificate } = validate(id, props);
+    const { services, domains, routing } = validate(id, props);
     const name = props.name;
-    this.https = props.certificateMapId !== undefined || legacyCertificate;
+    this.https = props.certificateMapId !== undefined;
 
     const address = new ComputeGlobalAddress(this, "address", {
       name,
@@ -152,19 +130,6 @@ export class GcpLoadBalancer extends Construct {
       addressType: "EXTERNAL",
       ipVersion: "IPV4",
     });
-
-    let certificate: ComputeManagedSslCertificate | undefined;
-    if (legacyCertificate) {
-      this.certificateName = certificateName(name, domains);
-      certificate = new ComputeManagedSslCertificate(this, "certificate", {
-        name: this.certificateName,
-        description: `Google-managed certificate of the ${name} load balancer`,
-        type: "MANAGED",
-        // Sorted (order changes replace it); the hashed name lets the replacement exist next to the live one.
-        managed: { domains },
-        lifecycle: { createBeforeDestroy: true },
-      });
-    }
 
     this.backendServiceIds = {};
     for (const service of services) {
@@ -219,10 +184,8 @@ export class GcpLoadBalancer extends Construct {
         name: `${name}-https`,
         description: `HTTPS front end of the ${name} load balancer`,
         urlMap: urlMap.id,
-        ...(certificate
-          ? { sslCertificates: [certificate.id] }
-          : // The proxy takes the map's full resource name, not its id (targetHttpsProxies.certificateMap).
-            { certificateMap: `//certificatemanager.googleapis.com/${props.certificateMapId}` }),
+        // The proxy takes the map's full resource name, not its id (targetHttpsProxies.certificateMap).
+        certificateMap: `//certificatemanager.googleapis.com/${props.certificateMapId}`,
         sslPolicy: sslPolicy.id,
       });
       new ComputeGlobalForwardingRule(this, "https-forwarding-rule", {
@@ -400,10 +363,6 @@ function validate(id: string, props: GcpLoadBalancerProps) {
   if (mapId !== undefined && (typeof mapId !== "string" || (!Token.isUnresolved(mapId) && !CERTIFICATE_MAP_ID.test(mapId)))) {
     fail("certificateMapId", `"${mapId}" is not a certificate map id`, "GcpCertificate.certificateMapId, projects/<project>/locations/global/certificateMaps/<name>");
   }
-  if (mapId !== undefined && props.managedCertificate) {
-    fail("managedCertificate", "cannot be combined with certificateMapId", "leave managedCertificate out when the certificate map serves HTTPS");
-  }
-  const legacyCertificate = mapId === undefined && props.managedCertificate !== false;
 
   if (!Array.isArray(props.services) || props.services.length === 0) fail("services", "is empty", "at least one service");
   const serviceIndex = new Map<string, number>();
@@ -428,9 +387,6 @@ function validate(id: string, props: GcpLoadBalancerProps) {
     // Host matching is case-insensitive and a trailing dot is the same name: compare normalized names.
     const hostnames = (service.hostnames ?? []).map((raw, hostIndex) => {
       const host = String(raw).trim().toLowerCase().replace(/\.$/, "");
-      if (legacyCertificate && host.includes("*")) {
-        fail(`${at}.hostnames[${hostIndex}]`, `"${raw}" is a wildcard`, "exact DNS names only: Google-managed certificates do not cover wildcards (use certificateMapId)");
-      }
       if (!GCP_HOSTNAME.test(host)) {
         fail(`${at}.hostnames[${hostIndex}]`, `"${raw}" is not a DNS name`, 'a fully qualified name such as api.example.com, or a wildcard such as "*.example.com"');
       }
@@ -453,11 +409,5 @@ function validate(id: string, props: GcpLoadBalancerProps) {
     fail("defaultService", "is required: no hostname routes every path to a service, so requests matching no rule have nowhere to go", "the name of the service that answers them");
   }
   const domains = [...new Set(services.flatMap((service) => service.hostnames))].sort();
-  if (legacyCertificate && domains.length === 0) {
-    fail("managedCertificate", "needs hostnames: no service has one", "managedCertificate: false for HTTP only, or certificateMapId");
-  }
-  if (legacyCertificate && domains.length > MAX_CERTIFICATE_DOMAINS) {
-    fail("services", `${domains.length} host names in total`, `at most ${MAX_CERTIFICATE_DOMAINS}, the limit of one Google-managed certificate`);
-  }
-  return { services, domains, routing, legacyCertificate };
+  return { services, domains, routing };
 }

@@ -128,8 +128,6 @@ export function gcpStackProps(environment: EnvironmentSpec, stackId: string): Gc
         gcp.loadBalancer.requestTimeoutSeconds ?? environment.loadBalancer.idleTimeoutSeconds ?? DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS,
       localityPolicy: LOCALITY_POLICY[environment.loadBalancer.algorithm],
       defaultService: catchAllService(environment),
-      // Transitional construct switch: without a domain there is no certificate at all.
-      managedCertificate: false,
       services: environment.services.map((service) => ({ name: service.name, hostnames: service.hostnames, paths: service.paths })),
     },
     certificate: gcpCertificate(environment, prefix),

@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import { TerraformOutput } from "cdktf";
-import { authorizedDomain, GcpCertificate, GcpCertificateProps } from "../../constructs/gcp/certificate";
+import { GcpCertificate, GcpCertificateProps } from "../../constructs/gcp/certificate";
+import { validatedDomain } from "../../lib/dns-name";
 import { GcpLoadBalancer } from "../../constructs/gcp/load-balancer";
 import { schemaProblems } from "../support/provider-schema";
 import { idOf, ref, synthWith } from "../support/synth";
@@ -45,7 +46,7 @@ describe("GcpCertificate", () => {
         type: "FIXED_RECORD",
       });
     }
-    expect(authorizedDomain("*.example.com")).toBe("example.com");
+    expect(validatedDomain("*.example.com")).toBe("example.com");
   });
 
   test("one managed certificate per hostname, authorized by its domain's authorization, created before the one it replaces", () => {
@@ -54,7 +55,7 @@ describe("GcpCertificate", () => {
         name: `shop-${hash(hostname)}`,
         managed: {
           domains: [hostname],
-          dns_authorizations: [ref("google_certificate_manager_dns_authorization", authorizationId(authorizedDomain(hostname)), "id")],
+          dns_authorizations: [ref("google_certificate_manager_dns_authorization", authorizationId(validatedDomain(hostname)), "id")],
         },
         lifecycle: { create_before_destroy: true },
       });

@@ -1,13 +1,7 @@
-import { createHash } from "crypto";
 import { TerraformOutput } from "cdktf";
 import { ComputeHealthCheck } from "@cdktf/provider-google/lib/compute-health-check";
 import { ComputeRegionInstanceGroupManager } from "@cdktf/provider-google/lib/compute-region-instance-group-manager";
-import {
-  certificateName,
-  GcpLoadBalancedService,
-  GcpLoadBalancer,
-  GcpLoadBalancerProps,
-} from "../../constructs/gcp/load-balancer";
+import { GcpLoadBalancedService, GcpLoadBalancer, GcpLoadBalancerProps } from "../../constructs/gcp/load-balancer";
 import { schemaProblems } from "../support/provider-schema";
 import { idOf, ref, synthWith } from "../support/synth";
 
@@ -19,6 +13,10 @@ const SERVICES: ServiceInput[] = [
   { name: "api", hostnames: ["api.example.com"], portName: "api" },
 ];
 
+/** What `GcpCertificate.certificateMapId` looks like once resolved. */
+const MAP_ID = "projects/test-project/locations/global/certificateMaps/shop-prod";
+
+/** Without `certificateMapId`: HTTP only. */
 function baseProps(overrides: Partial<Props> = {}): Props {
   return { name: "shop-prod", services: SERVICES, ...overrides };
 }
@@ -44,18 +42,15 @@ function synthLb(props: Props) {
       return { instanceGroup: group.instanceGroup, healthCheckId: healthCheck.id, ...service } as GcpLoadBalancedService;
     });
     const lb = new GcpLoadBalancer(scope, "lb", { ...props, services });
-    const { ipAddress, backendServiceIds, urlMapId, certificateName: name, domains, https } = lb;
-    new TerraformOutput(scope, "attributes", { value: { ipAddress, backendServiceIds, urlMapId, certificateName: name ?? "(none)", domains, https } });
+    const { ipAddress, backendServiceIds, urlMapId, domains, https } = lb;
+    new TerraformOutput(scope, "attributes", { value: { ipAddress, backendServiceIds, urlMapId, domains, https } });
   });
   return { synth, lb: synth.outputs().attributes.value };
 }
 
-const hashOf = (domains: string[]) => createHash("sha256").update([...domains].sort().join("\n")).digest("hex").slice(0, 8);
-
 describe("GcpLoadBalancer", () => {
-  const { synth, lb } = synthLb(baseProps());
+  const { synth, lb } = synthLb(baseProps({ certificateMapId: MAP_ID }));
   const addressId = idOf(synth, "google_compute_global_address");
-  const certId = idOf(synth, "google_compute_managed_ssl_certificate");
   const policyId = idOf(synth, "google_compute_ssl_policy");
   const httpsMapId = idOf(synth, "google_compute_url_map", (map) => map.name === "shop-prod-https");
   const redirectMapId = idOf(synth, "google_compute_url_map", (map) => map.name === "shop-prod-http-redirect");
@@ -95,54 +90,31 @@ describe("GcpLoadBalancer", () => {
     expect((https as any).ip_version).toBeUndefined();
   });
 
-  test("the HTTPS proxy serves the managed certificate under the SSL policy and routes with the host URL map", () => {
-    expect(synth.only("google_compute_target_https_proxy")).toMatchObject({
+  test("the HTTPS proxy serves the certificate map by its full resource name under the SSL policy and routes with the host URL map", () => {
+    const proxy = synth.only("google_compute_target_https_proxy");
+    expect(proxy).toMatchObject({
       name: "shop-prod-https",
       url_map: ref("google_compute_url_map", httpsMapId, "id"),
-      ssl_certificates: [ref("google_compute_managed_ssl_certificate", certId, "id")],
+      certificate_map: `//certificatemanager.googleapis.com/${MAP_ID}`,
       ssl_policy: ref("google_compute_ssl_policy", policyId, "id"),
     });
+    expect(proxy.ssl_certificates).toBeUndefined();
+    expect(synth.resources("google_compute_managed_ssl_certificate")).toEqual({});
     expect(lb.urlMapId).toBe(ref("google_compute_url_map", httpsMapId, "id"));
+    expect(lb.https).toBe(true);
   });
 
-  test("the managed certificate lists every hostname, sorted, under a name hashed from them, and is replaced before it is destroyed", () => {
-    const domains = ["api.example.com", "example.com", "www.example.com"];
-    const name = `shop-prod-cert-${hashOf(domains)}`;
-    expect(synth.only("google_compute_managed_ssl_certificate")).toMatchObject({
-      name,
-      type: "MANAGED",
-      managed: { domains },
-      lifecycle: { create_before_destroy: true },
-    });
-    expect(lb.certificateName).toBe(name);
-    expect(lb.domains).toEqual(domains);
-    expect(name).toMatch(/^shop-prod-cert-[0-9a-f]{8}$/);
-  });
-
-  test("the certificate name changes with the domains and not with their order", () => {
-    const nameFor = (services: ServiceInput[]) => synthLb(baseProps({ services })).lb.certificateName;
-    const original = nameFor(SERVICES);
-    const reordered = nameFor([
-      { name: "api", hostnames: ["api.example.com"], portName: "api" },
-      { name: "web", hostnames: ["www.example.com", "example.com"], portName: "http" },
-    ]);
-    const added = nameFor([SERVICES[0], { ...SERVICES[1], hostnames: ["api.example.com", "api2.example.com"] }]);
-    const removed = nameFor([{ ...SERVICES[0], hostnames: ["example.com"] }, SERVICES[1]]);
-    expect(reordered).toBe(original);
-    expect(added).not.toBe(original);
-    expect(removed).not.toBe(original);
-    expect(new Set([original, added, removed]).size).toBe(3);
-    // The exported helper gives the same name the construct uses.
-    expect(certificateName("shop-prod", ["www.example.com", "example.com", "api.example.com"])).toBe(original);
+  test("domains lists every hostname of every service, sorted", () => {
+    expect(lb.domains).toEqual(["api.example.com", "example.com", "www.example.com"]);
   });
 
   test("hostnames are compared and listed in lower case without a trailing dot", () => {
     const { synth: normalized, lb: attributes } = synthLb(
-      baseProps({ services: [{ name: "web", hostnames: ["WWW.Example.com.", "example.com"], portName: "http" }] }),
+      baseProps({ certificateMapId: MAP_ID, services: [{ name: "web", hostnames: ["WWW.Example.com.", "example.com"], portName: "http" }] }),
     );
     expect(attributes.domains).toEqual(["example.com", "www.example.com"]);
-    expect(normalized.only("google_compute_managed_ssl_certificate").managed.domains).toEqual(["example.com", "www.example.com"]);
-    expect(attributes.certificateName).toBe(certificateName("shop-prod", ["example.com", "www.example.com"]));
+    const map = normalized.resources("google_compute_url_map")[idOf(normalized, "google_compute_url_map", (candidate) => candidate.name === "shop-prod-https")];
+    expect(map.host_rule).toEqual([{ hosts: ["www.example.com", "example.com"], path_matcher: "web" }]);
   });
 
   test("one backend service per service: the group on its named port, its health check, logging every request", () => {
@@ -207,7 +179,7 @@ describe("GcpLoadBalancer", () => {
 
   test("TLS 1.2 minimum with the MODERN profile by default; TLS 1.3 uses RESTRICTED", () => {
     expect(synth.only("google_compute_ssl_policy")).toMatchObject({ name: "shop-prod-tls", min_tls_version: "TLS_1_2", profile: "MODERN" });
-    const { synth: strict } = synthLb(baseProps({ minTlsVersion: "TLS_1_3" }));
+    const { synth: strict } = synthLb(baseProps({ certificateMapId: MAP_ID, minTlsVersion: "TLS_1_3" }));
     expect(strict.only("google_compute_ssl_policy")).toMatchObject({ min_tls_version: "TLS_1_3", profile: "RESTRICTED" });
   });
 
@@ -240,19 +212,12 @@ describe("GcpLoadBalancer", () => {
       ["empty instance group", { services: [{ ...web, instanceGroup: "" }] }, "GcpLoadBalancer 'lb': services[0].instanceGroup: is empty (the instance_group URL of the service's managed instance group)"],
       ["bad port name", { services: [{ ...web, portName: "HTTP" }] }, `GcpLoadBalancer 'lb': services[0].portName: "HTTP" is not a valid port name (the group's named port, e.g. "http")`],
       ["empty health check", { services: [{ ...web, healthCheckId: "" }] }, "GcpLoadBalancer 'lb': services[0].healthCheckId: is empty (the id of the backend's health check)"],
-      ["no hostnames with the managed certificate", { services: [{ ...web, hostnames: [] }] }, "GcpLoadBalancer 'lb': managedCertificate: needs hostnames: no service has one (managedCertificate: false for HTTP only, or certificateMapId)"],
-      ["wildcard hostname", { services: [{ ...web, hostnames: ["*.example.com"] }] }, `GcpLoadBalancer 'lb': services[0].hostnames[0]: "*.example.com" is a wildcard (exact DNS names only: Google-managed certificates do not cover wildcards (use certificateMapId))`],
       ["hostname with a space", { services: [web, { ...api, hostnames: ["api example.com"] }] }, `GcpLoadBalancer 'lb': services[1].hostnames[0]: "api example.com" is not a DNS name (a fully qualified name such as api.example.com, or a wildcard such as "*.example.com")`],
       ["single-label hostname", { services: [{ ...web, hostnames: ["localhost"] }] }, `services[0].hostnames[0]: "localhost" is not a DNS name`],
       ["label too long", { services: [{ ...web, hostnames: [`${"a".repeat(64)}.example.com`] }] }, "is not a DNS name"],
       ["URL instead of hostname", { services: [{ ...web, hostnames: ["https://example.com"] }] }, `services[0].hostnames[0]: "https://example.com" is not a DNS name`],
       ["hostname in two services", { services: [web, { ...api, hostnames: ["api.example.com", "WWW.example.com"] }] }, `GcpLoadBalancer 'lb': services[1].hostnames[1]: "www.example.com" is already routed to service "web" (unique host names across services)`],
       ["hostname twice in one service", { services: [{ ...web, hostnames: ["example.com", "example.com."] }] }, `services[0].hostnames[1]: "example.com" is already routed to service "web"`],
-      [
-        "more hostnames than a certificate holds",
-        { services: [{ ...web, hostnames: Array.from({ length: 101 }, (_, i) => `h${i}.example.com`) }] },
-        "GcpLoadBalancer 'lb': services: 101 host names in total (at most 100, the limit of one Google-managed certificate)",
-      ],
     ];
     it.each(cases)("rejects %s", (_label, overrides, message) => {
       expect(() => synthLb(baseProps(overrides))).toThrow(message);
@@ -273,31 +238,12 @@ describe("GcpLoadBalancer", () => {
     });
   });
 
-  describe("with a certificate map", () => {
-    const MAP_ID = "projects/test-project/locations/global/certificateMaps/shop-prod";
-    const { synth: mapped, lb: attributes } = synthLb(baseProps({ certificateMapId: MAP_ID }));
-
-    test("the HTTPS proxy serves the map by its full resource name, and no compute certificate exists", () => {
-      const proxy = mapped.only("google_compute_target_https_proxy");
-      expect(proxy.certificate_map).toBe(`//certificatemanager.googleapis.com/${MAP_ID}`);
-      expect(proxy.ssl_certificates).toBeUndefined();
-      expect(mapped.resources("google_compute_managed_ssl_certificate")).toEqual({});
-      expect(attributes).toMatchObject({ https: true, certificateName: "(none)" });
-      expect(schemaProblems(mapped.json)).toEqual([]);
-    });
-
-    test("HTTP still only redirects to HTTPS", () => {
-      const redirect = idOf(mapped, "google_compute_url_map", (map) => map.name === "shop-prod-http-redirect");
-      expect(mapped.only("google_compute_target_http_proxy").url_map).toBe(ref("google_compute_url_map", redirect, "id"));
-    });
-  });
-
-  describe("HTTP only", () => {
+  describe("HTTP only (no certificateMapId)", () => {
     const services: ServiceInput[] = [
       { name: "api", paths: ["/api/*"], portName: "api" },
       { name: "web", portName: "http" },
     ];
-    const { synth: plain, lb: attributes } = synthLb(baseProps({ managedCertificate: false, services }));
+    const { synth: plain, lb: attributes } = synthLb(baseProps({ services }));
     const routingMap = idOf(plain, "google_compute_url_map");
 
     test("no HTTPS proxy, forwarding rule, SSL policy, certificate or redirect map", () => {
@@ -322,11 +268,28 @@ describe("GcpLoadBalancer", () => {
       ]);
     });
 
+    test("hostnames, wildcards included, are routed over HTTP alone; unmatched requests are redirected to http://", () => {
+      const { synth: named, lb: namedAttributes } = synthLb(baseProps({ services: [...SERVICES, { name: "tenants", hostnames: ["*.example.com"], portName: "http" }] }));
+      expect(namedAttributes).toMatchObject({ https: false, domains: ["*.example.com", "api.example.com", "example.com", "www.example.com"] });
+      for (const type of ["google_compute_target_https_proxy", "google_compute_ssl_policy", "google_compute_managed_ssl_certificate"]) {
+        expect(named.resources(type)).toEqual({});
+      }
+      const map = named.only("google_compute_url_map");
+      expect(named.only("google_compute_target_http_proxy").url_map).toBe(ref("google_compute_url_map", idOf(named, "google_compute_url_map"), "id"));
+      expect(map.host_rule).toEqual([
+        { hosts: ["example.com", "www.example.com"], path_matcher: "web" },
+        { hosts: ["api.example.com"], path_matcher: "api" },
+        { hosts: ["*.example.com"], path_matcher: "tenants" },
+      ]);
+      expect(map.default_url_redirect).toEqual({ host_redirect: "example.com", https_redirect: false, redirect_response_code: "FOUND", strip_query: false });
+      expect(schemaProblems(named.json)).toEqual([]);
+    });
+
     test("path routing without a service for unmatched requests needs defaultService", () => {
-      expect(() => synthLb(baseProps({ managedCertificate: false, services: [services[0]] }))).toThrow(
+      expect(() => synthLb(baseProps({ services: [services[0]] }))).toThrow(
         "GcpLoadBalancer 'lb': defaultService: is required: no hostname routes every path to a service, so requests matching no rule have nowhere to go (the name of the service that answers them)",
       );
-      const { synth: named } = synthLb(baseProps({ managedCertificate: false, services: [services[0], { ...services[1], paths: ["/web/*"] }], defaultService: "web" }));
+      const { synth: named } = synthLb(baseProps({ services: [services[0], { ...services[1], paths: ["/web/*"] }], defaultService: "web" }));
       expect(named.only("google_compute_url_map").default_service).toBe(ref("google_compute_backend_service", idOf(named, "google_compute_backend_service", (b) => b.name === "shop-prod-web"), "id"));
     });
   });
@@ -414,7 +377,6 @@ describe("GcpLoadBalancer", () => {
       ["a query in a path", { services: [{ name: "a", paths: ["/a?b=1"], portName: "http" }], defaultService: "a" }, `services[0].paths[0]: "/a?b=1" is not a routable path`],
       ["a wildcard in the middle of a host", { services: [{ name: "a", hostnames: ["a.*.example.com"], portName: "http" }] }, `GcpLoadBalancer 'lb': services[0].hostnames[0]: "a.*.example.com" is not a DNS name`],
       ["a bad certificate map id", { certificateMapId: "my-map" } as Partial<Props>, `GcpLoadBalancer 'lb': certificateMapId: "my-map" is not a certificate map id (GcpCertificate.certificateMapId, projects/<project>/locations/global/certificateMaps/<name>)`],
-      ["a certificate map and the managed certificate", { certificateMapId: MAP, managedCertificate: true }, "GcpLoadBalancer 'lb': managedCertificate: cannot be combined with certificateMapId (leave managedCertificate out when the certificate map serves HTTPS)"],
     ])("rejects %s", (_label, overrides, message) => {
       expect(() => synthLb(baseProps({ certificateMapId: MAP, ...overrides }))).toThrow(message);
     });
