@@ -60,6 +60,15 @@ const routedPath = z
     message: `must start with "/" and be exact (/health) or a prefix ending in /* (/api/*), with A-Z, a-z, 0-9 and _ - . $ / ~ " ' @ : + &`,
   });
 
+/** `registry/repository[:tag][@sha256:digest]`, lower-case repository path as OCI requires. */
+const containerImage = z
+  .string()
+  .max(512, "must be at most 512 characters")
+  .regex(
+    /^([a-z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+    "must be a container image such as ghcr.io/org/app:1.4.2 or …@sha256:<64 hex>",
+  );
+
 const service = z.strictObject({
   name: resourceName("a service name", 20),
   /**
@@ -82,7 +91,26 @@ const service = z.strictObject({
   cpuTargetPercent: z.number().int().min(10).max(95).default(60),
   /** Seconds after boot before failed health checks count (application start-up time). */
   startupGraceSeconds: z.number().int().min(0).max(3600).default(300),
-  /** Shell script run at first boot (cloud-init user data / GCE startup-script). */
+  /**
+   * Container image the instances run, `registry/repository:tag` or `…@sha256:<digest>`: restarted
+   * always, the service port published, logs to the cloud's log service. Changing it rolls the
+   * group with zero downtime (new instances pass the health check before old ones go).
+   */
+  image: containerImage.optional(),
+  /** Plain environment variables for the container (never secrets: the database password is read from the secret store). */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name (letters, digits, _)"), z.string()).optional(),
+  /** A canary release of `image`: `{strategy: canary, canary: {image, percent}}`; promote or drop it by editing the file. */
+  release: z
+    .strictObject({
+      strategy: z.literal("canary"),
+      canary: z.strictObject({
+        image: containerImage,
+        /** Share of the service's requests the canary serves until the file promotes or drops it. */
+        percent: z.number().int().min(1, "must be 1 to 50 (a canary is the smaller share)").max(50, "must be 1 to 50 (a canary is the smaller share)"),
+      }),
+    })
+    .optional(),
+  /** Shell script run at boot (cloud-init user data / GCE startup-script), for services without `image`. */
   startupScript: z.string().optional(),
 });
 
@@ -132,7 +160,7 @@ const loadBalancer = z
 
 const certificate = z
   .strictObject({
-    /** Cover `*.<domain>` and `<domain>` instead of listing each hostname. AWS only: refused with a gcp: section (Google-managed certificates cannot be wildcards). */
+    /** Cover `*.<domain>` and `<domain>` instead of listing each hostname (ACM on AWS, Certificate Manager on GCP). */
     wildcard: z.boolean().default(false),
   })
   .default({ wildcard: false });
@@ -278,8 +306,8 @@ const gcpSection = z.strictObject({
   machineTypes: sizeMap.optional(),
   /** Cloud SQL tiers for each cloud-neutral size. */
   databaseTiers: sizeMap.optional(),
-  /** Public image (family) for the instances; no lookup needed. */
-  image: z.string().default("debian-cloud/debian-12"),
+  /** Boot image (family) for the instances; @default Container-Optimized OS for services with an image, else debian-cloud/debian-12. */
+  image: z.string().optional(),
   /** The Cloud DNS managed zone to use, by resource name (`dns.mode: existing`; also implies it when `dns.mode` is unset). */
   dnsZoneName: gcpName("a managed zone name").optional(),
   /** The managed zone of the parent domain that delegates `domain` (`dns.mode: delegate`); any project the deployer can write. */

@@ -9,6 +9,7 @@ import { ELB_NAME_MAX as AWS_LB_NAME_MAX } from "../constructs/aws/limits";
 import { awsTargetGroupName, resourcePrefix } from "../lib/naming";
 import { LARGEST_CARVABLE_VPC_PREFIX, SUBNET_TIERS, SubnetTier } from "../lib/subnet-layout";
 import { checkParity } from "./parity";
+import { checkRelease } from "./validate-release";
 import { checkDns, checkRouting } from "./validate-routing";
 import { AwsSpec, EnvironmentFile, GcpSpec } from "./schema";
 
@@ -43,6 +44,7 @@ export function validateEnvironment(environment: string, spec: EnvironmentFile):
     (s, r) => checkNameLengths(environment, s, r),
     checkRouting,
     checkDns,
+    checkRelease,
     checkParity,
   ];
   for (const group of groups) {

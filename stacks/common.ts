@@ -1,7 +1,8 @@
 /** Composition rules shared by the per-cloud stacks (derived from the spec, cloud-neutral). */
 import { Aspects, TerraformStack } from "cdktf";
 import { PolicyAspect } from "../policy/policy-aspect";
-import { Cloud, EnvironmentSpec } from "../environment/schema";
+import { Cloud, EnvironmentSpec, ServiceSpec } from "../environment/schema";
+import { APP_ENV } from "../lib/app-env";
 
 export function isProduction(environment: EnvironmentSpec): boolean {
   return environment.stage === "production";
@@ -34,6 +35,37 @@ export function serviceUrls(environment: EnvironmentSpec, loadBalancerAddress: s
       return [service.name, origins.flatMap((origin) => paths.map((path) => (path === "/" ? origin : `${origin}${path}`)))];
     }),
   );
+}
+
+/** How a container reaches its database: no secret, only the secret's id (the app reads it when it connects). */
+export interface DatabaseConnection {
+  readonly engine: string;
+  readonly host: string;
+  readonly port: string;
+  readonly name: string;
+  readonly user: string;
+  readonly secretId: string;
+}
+
+/**
+ * The container's environment from the file: the service's own `env`, then what the stack sets
+ * (lib/app-env.ts), which validation keeps users from overriding. The stack adds databaseEnv().
+ */
+export function containerEnv(service: ServiceSpec, cloud: Cloud, region: string): Record<string, string> {
+  return { ...service.env, [APP_ENV.port]: String(service.port), [APP_ENV.cloud]: cloud, [APP_ENV.region]: region };
+}
+
+/** The database's variables (tokens, known at apply); none without a database. */
+export function databaseEnv(database: DatabaseConnection | undefined): Record<string, string> {
+  if (!database) return {};
+  return {
+    [APP_ENV.databaseEngine]: database.engine,
+    [APP_ENV.databaseHost]: database.host,
+    [APP_ENV.databasePort]: database.port,
+    [APP_ENV.databaseName]: database.name,
+    [APP_ENV.databaseUser]: database.user,
+    [APP_ENV.databaseSecretId]: database.secretId,
+  };
 }
 
 /** The service with neither hostnames nor paths: it takes every request the others do not match. */

@@ -160,6 +160,10 @@ export class Database extends Construct implements Connectable {
   readonly securityGroupId: string;
   readonly identifier: string;
   readonly engine: DatabaseEngine;
+  /** The application database created in the instance. */
+  readonly databaseName: string;
+  /** The master user (its password is in `secretArn`, rotated by RDS). */
+  readonly masterUsername: string;
   private readonly name: string;
   /** Security groups admitted by `allowFrom`, in call order (the index names their rules). */
   private readonly clients: string[] = [];
@@ -167,6 +171,8 @@ export class Database extends Construct implements Connectable {
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
     const { traits, family } = validate(id, props);
+    this.databaseName = props.databaseName ?? "app";
+    this.masterUsername = props.masterUsername ?? "app_admin";
     this.node.addValidation({
       validate: () =>
         this.clients.length > 0
@@ -214,8 +220,8 @@ export class Database extends Construct implements Connectable {
       engine: props.engine,
       engineVersion: props.engineVersion,
       instanceClass: props.instanceClass,
-      dbName: props.databaseName ?? "app",
-      username: props.masterUsername ?? "app_admin",
+      dbName: this.databaseName,
+      username: this.masterUsername,
       manageMasterUserPassword: true,
       port,
       dbSubnetGroupName: subnetGroup.name,

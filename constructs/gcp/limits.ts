@@ -32,6 +32,9 @@ export const GCP_HEALTHY_STATUS = "200";
 /** Backend service `timeout_sec` of the global external Application Load Balancer. */
 export const BACKEND_SERVICE_TIMEOUT_SECONDS: IntegerRange = { min: 1, max: 86400 };
 
+/** One Compute Engine metadata value (https://cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations, checked 2026-12-01). */
+export const GCE_METADATA_VALUE_MAX_BYTES = 262144;
+
 /** Cloud SQL data disk (SSD). */
 export const CLOUD_SQL_DISK_GB: IntegerRange = { min: 10, max: 65536 };
 /** Compute Engine boot disks. */

@@ -15,7 +15,8 @@ import { NetworkProps } from "../../constructs/aws/network";
 import { resourcePrefix } from "../../lib/naming";
 import { AwsSpec, DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, DnsMode, EnvironmentSpec, Size } from "../../environment/schema";
 import { effectiveDnsMode } from "../../environment/validate-routing";
-import { catchAllService, certificateDomains, isProduction, localStatePath, stackTags } from "../common";
+import { catchAllService, certificateDomains, containerEnv, isProduction, localStatePath, stackTags } from "../common";
+import { canaryInstances } from "../../environment/validate-release";
 
 /** Cloud-neutral sizes → EC2 instance types, unless the aws section overrides them. */
 const DEFAULT_INSTANCE_TYPES: Record<Size, string> = { small: "t3.small", medium: "t3.medium", large: "t3.large" };
@@ -29,6 +30,13 @@ const TARGET_GROUP_ALGORITHM: Record<EnvironmentSpec["loadBalancer"]["algorithm"
 
 /** Props one service's instance group gets from the environment; the stack adds network and target group. */
 export type ServiceInstanceGroupProps = Omit<InstanceGroupProps, "vpcId" | "subnetIds" | "targetGroupArn" | "loadBalancerSecurityGroupId">;
+
+export interface AwsServiceProps {
+  readonly name: string;
+  readonly instanceGroup: ServiceInstanceGroupProps;
+  /** A canary release: a second, fixed-size group running the canary image behind the canary target group. */
+  readonly canary?: ServiceInstanceGroupProps;
+}
 
 export interface AwsStackProps {
   readonly region: string;
@@ -47,7 +55,7 @@ export interface AwsStackProps {
   /** Absent without a domain: the load balancer serves HTTP only. */
   readonly certificate?: Omit<CertificateProps, "zoneId">;
   readonly loadBalancer: Omit<LoadBalancerProps, "vpcId" | "subnetIds" | "certificateArn">;
-  readonly services: readonly { readonly name: string; readonly instanceGroup: ServiceInstanceGroupProps }[];
+  readonly services: readonly AwsServiceProps[];
   /** Absent without a database section: no database, subnets, grants or outputs for it. */
   readonly database?: Omit<DatabaseProps, "vpcId" | "subnetIds">;
 }
@@ -87,6 +95,7 @@ export function awsStackProps(environment: EnvironmentSpec, stackId: string): Aw
           hostnames: service.hostnames,
           paths: service.paths,
           port: service.port,
+          canary: service.release && { weight: service.release.canary.percent },
           healthCheck: {
             path: service.healthCheck.path,
             matcher: service.healthCheck.matcher,
@@ -98,9 +107,8 @@ export function awsStackProps(environment: EnvironmentSpec, stackId: string): Aw
         }),
       ),
     },
-    services: environment.services.map((service) => ({
-      name: service.name,
-      instanceGroup: {
+    services: environment.services.map((service) => {
+      const instanceGroup: ServiceInstanceGroupProps = {
         name: `${prefix}-${service.name}`,
         instanceType: instanceTypes[service.size],
         port: service.port,
@@ -114,8 +122,24 @@ export function awsStackProps(environment: EnvironmentSpec, stackId: string): Aw
         // Without NAT the instances reach the internet by their own public IPs (ingress still only from the load balancer).
         publicIp: aws.network.nat === "none",
         cpuTargetPercent: service.cpuTargetPercent,
-      },
-    })),
+        // The stack adds the database's variables (tokens) to env.
+        container: service.image === undefined ? undefined : { image: service.image, env: containerEnv(service, "aws", aws.region), region: aws.region },
+      };
+      const canary = service.release?.canary;
+      return {
+        name: service.name,
+        instanceGroup,
+        canary: canary && {
+          ...instanceGroup,
+          name: `${prefix}-${service.name}-canary`,
+          // A fixed share of the stable minimum: the canary does not autoscale, its weight sets its traffic.
+          minSize: canaryInstances(service.capacity.min, canary.percent),
+          maxSize: canaryInstances(service.capacity.min, canary.percent),
+          desiredCapacity: undefined,
+          container: { ...instanceGroup.container!, image: canary.image },
+        },
+      };
+    }),
     database: db && {
       name: prefix,
       engine: db.engine,

@@ -1,6 +1,7 @@
 /**
- * One environment on AWS: VPC with NAT, an HTTPS ALB with an ACM certificate, one
- * autoscaling group per service, RDS, and Route 53. Create and wire only: what each construct
+ * One environment on AWS: a VPC (created or adopted) with or without NAT, an ALB (HTTPS with an
+ * ACM certificate when there is a domain), one autoscaling group per service, optional RDS, and
+ * Route 53 (or records at an external provider). Create and wire only: what each construct
  * gets from the environment file is decided in ./props.ts, every resource is made by a
  * construct in constructs/aws.
  */
@@ -16,8 +17,8 @@ import { LoadBalancer } from "../../constructs/aws/load-balancer";
 import { INetwork } from "../../constructs/aws/existing-network";
 import { Network } from "../../constructs/aws/network";
 import { EnvironmentSpec } from "../../environment/schema";
-import { attachPolicy, routedHostnames, serviceUrls } from "../common";
-import { AwsStackProps, awsStackProps } from "./props";
+import { attachPolicy, databaseEnv, DatabaseConnection, routedHostnames, serviceUrls } from "../common";
+import { AwsStackProps, awsStackProps, ServiceInstanceGroupProps } from "./props";
 
 export class AwsWebStack extends TerraformStack {
   readonly network: INetwork;
@@ -27,6 +28,8 @@ export class AwsWebStack extends TerraformStack {
   /** The policy pack's findings for this stack, available after synthesis. */
   readonly policy: PolicyAspect;
   readonly instanceGroups: Record<string, InstanceGroup> = {};
+  /** The canary group of each service with a canary release. */
+  readonly canaryInstanceGroups: Record<string, InstanceGroup> = {};
 
   constructor(scope: Construct, id: string, environment: EnvironmentSpec) {
     super(scope, id);
@@ -49,22 +52,47 @@ export class AwsWebStack extends TerraformStack {
       certificateArn: certificate?.certificateArn,
     });
 
-    for (const service of props.services) {
-      const group = new InstanceGroup(this, `service-${service.name}`, {
-        ...service.instanceGroup,
-        vpcId: this.network.vpcId,
-        subnetIds: props.instanceSubnets === "public" ? this.network.publicSubnetIds : this.network.privateSubnetIds,
-        targetGroupArn: this.loadBalancer.targetGroupArns[service.name],
-      });
+    // The database comes first: the containers get its address and secret id in their environment.
+    const database = props.database && this.addDatabase(props.database);
+    const connection: DatabaseConnection | undefined = database && {
+      engine: database.engine,
+      host: database.address,
+      port: String(database.port),
+      name: database.databaseName,
+      user: database.masterUsername,
+      secretId: database.secretArn,
+    };
+    const subnetIds = props.instanceSubnets === "public" ? this.network.publicSubnetIds : this.network.privateSubnetIds;
+    const addGroup = (id: string, groupProps: ServiceInstanceGroupProps, targetGroupArn: string) => {
+      const container = groupProps.container && { ...groupProps.container, env: { ...groupProps.container.env, ...databaseEnv(connection) } };
+      const group = new InstanceGroup(this, id, { ...groupProps, container, vpcId: this.network.vpcId, subnetIds, targetGroupArn });
       group.allowFrom(this.loadBalancer);
-      this.instanceGroups[service.name] = group;
+      return group;
+    };
+    for (const service of props.services) {
+      this.instanceGroups[service.name] = addGroup(`service-${service.name}`, service.instanceGroup, this.loadBalancer.targetGroupArns[service.name]);
+    }
+    for (const service of props.services) {
+      if (!service.canary) continue;
+      const canaryTargetGroupArn = this.loadBalancer.canaryTargetGroupArns[service.name];
+      this.canaryInstanceGroups[service.name] = addGroup(`service-${service.name}-canary`, service.canary, canaryTargetGroupArn);
+    }
+    if (database) {
+      // In service order, canaries last: the order numbers the database's client rules.
+      const clients = [
+        ...Object.entries(this.instanceGroups),
+        ...Object.entries(this.canaryInstanceGroups).map(([service, group]) => [`${service}-canary`, group] as const),
+      ];
+      for (const [client, group] of clients) {
+        database.allowFrom(group);
+        database.grantSecretRead(client, group.instanceRoleName);
+      }
+      this.database = database;
     }
 
     for (const hostname of zone ? routedHostnames(environment) : []) {
       zone!.addAliasRecord(hostname, { dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId });
     }
-
-    if (props.database) this.database = this.addDatabase(props.database);
 
     new TerraformOutput(this, "load_balancer_dns_name", {
       value: this.loadBalancer.dnsName,
@@ -115,11 +143,6 @@ export class AwsWebStack extends TerraformStack {
       vpcId: this.network.vpcId,
       subnetIds: this.network.databaseSubnetIds,
     });
-    // In service order: the order numbers the database's client rules.
-    for (const [service, group] of Object.entries(this.instanceGroups)) {
-      database.allowFrom(group);
-      database.grantSecretRead(service, group.instanceRoleName);
-    }
     new TerraformOutput(this, "database_endpoint", {
       value: database.endpoint,
       description: "host:port of the database (reachable only from the services' security groups)",

@@ -16,7 +16,7 @@ import { resourcePrefix, serviceResourceName } from "../../lib/naming";
 import { DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, DnsMode, EnvironmentSpec, GcpSpec, Size } from "../../environment/schema";
 import { effectiveDnsMode } from "../../environment/validate-routing";
 import { GcpCertificateProps } from "../../constructs/gcp/certificate";
-import { catchAllService, certificateDomains, isProduction, localStatePath, stackTags } from "../common";
+import { catchAllService, certificateDomains, containerEnv, isProduction, localStatePath, stackTags } from "../common";
 
 /** Cloud-neutral sizes → Compute Engine machine types, unless the gcp section overrides them. */
 const DEFAULT_MACHINE_TYPES: Record<Size, string> = { small: "e2-small", medium: "e2-medium", large: "e2-standard-2" };
@@ -110,6 +110,8 @@ export function gcpStackProps(environment: EnvironmentSpec, stackId: string): Gc
           machineType: machineTypes[service.size],
           image: gcp.image,
           startupScript: service.startupScript,
+          // The stack adds the database's variables (tokens) to env.
+          container: service.image === undefined ? undefined : { image: service.image, env: containerEnv(service, "gcp", gcp.region) },
           port: service.port,
           initialDelaySeconds: service.startupGraceSeconds,
           minReplicas: service.capacity.min,

@@ -1,7 +1,8 @@
 /**
- * One environment on Google Cloud: custom VPC with Cloud NAT, one regional managed instance
- * group per service behind a global HTTPS load balancer with a Google-managed certificate,
- * Cloud SQL over private service access, and Cloud DNS. Create and wire only: what each
+ * One environment on Google Cloud: a VPC (created or adopted) with or without Cloud NAT, one
+ * regional managed instance group per service behind a global load balancer (HTTPS with
+ * Certificate Manager certificates when there is a domain), optional Cloud SQL over private
+ * service access, and Cloud DNS (or records at an external provider). Create and wire only: what each
  * construct gets from the environment file is decided in ./props.ts, every resource is made by
  * a construct in constructs/gcp.
  */
@@ -18,7 +19,7 @@ import { GcpLoadBalancer } from "../../constructs/gcp/load-balancer";
 import { GcpNetwork } from "../../constructs/gcp/network";
 import { IGcpNetwork } from "../../constructs/gcp/network-base";
 import { EnvironmentSpec } from "../../environment/schema";
-import { attachPolicy, routedHostnames, serviceUrls } from "../common";
+import { attachPolicy, databaseEnv, DatabaseConnection, routedHostnames, serviceUrls } from "../common";
 import { GcpStackProps, gcpStackProps } from "./props";
 
 export class GcpWebStack extends TerraformStack {
@@ -44,11 +45,26 @@ export class GcpWebStack extends TerraformStack {
         ? GcpNetwork.fromExisting(this, "network", props.network.existing)
         : new GcpNetwork(this, "network", props.network.create);
 
+    // The database comes first: the containers get its address and secret id in their environment.
+    const database = props.database && this.addDatabase(props.database);
+    const connection: DatabaseConnection | undefined = database && {
+      engine: database.engine,
+      host: database.privateIpAddress,
+      port: String(database.port),
+      name: database.databaseName,
+      user: database.userName,
+      secretId: database.passwordSecretId,
+    };
     const healthChecks: Record<string, GcpHealthCheck> = {};
     for (const service of props.services) {
       const healthCheck = (healthChecks[service.name] = new GcpHealthCheck(this, `health-check-${service.name}`, service.healthCheck));
+      const container = service.instanceGroup.container && {
+        ...service.instanceGroup.container,
+        env: { ...service.instanceGroup.container.env, ...databaseEnv(connection) },
+      };
       const group = new GcpInstanceGroup(this, `service-${service.name}`, {
         ...service.instanceGroup,
+        container,
         subnetworkSelfLink: this.network.subnetworkSelfLink,
         healthCheckId: healthCheck.id,
       });
@@ -82,7 +98,10 @@ export class GcpWebStack extends TerraformStack {
       }
     }
 
-    if (props.database) this.database = this.addDatabase(props.database);
+    if (database) {
+      for (const [service, group] of Object.entries(this.instanceGroups)) database.grantPasswordRead(service, group.serviceAccountMember);
+      this.database = database;
+    }
 
     new TerraformOutput(this, "load_balancer_ip", {
       value: this.loadBalancer.ipAddress,
@@ -128,9 +147,6 @@ export class GcpWebStack extends TerraformStack {
       networkId: this.network.networkId,
       privateServiceConnection: this.network.privateServicePeering,
     });
-    for (const [service, group] of Object.entries(this.instanceGroups)) {
-      database.grantPasswordRead(service, group.serviceAccountMember);
-    }
     new TerraformOutput(this, "sql_connection_name", {
       value: database.connectionName,
       description: "project:region:instance, for the Cloud SQL Auth Proxy / connectors",

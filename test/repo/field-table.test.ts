@@ -12,7 +12,13 @@ test("fields a cloud refuses say so in that cloud's column", () => {
   const refusedOnGcp = Object.entries(FIELD_TABLE)
     .filter(([, entry]) => entry.gcp.includes("refused"))
     .map(([field]) => field);
-  expect(refusedOnGcp).toEqual(["services[].healthCheck.matcher", "services[].capacity.desired"]);
+  expect(refusedOnGcp).toEqual([
+    "services[].healthCheck.matcher",
+    "services[].capacity.desired",
+    "services[].release.strategy",
+    "services[].release.canary.image",
+    "services[].release.canary.percent",
+  ]);
 });
 
 test("README's field table is current (run `npm run docs`)", () => {

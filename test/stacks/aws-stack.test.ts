@@ -244,13 +244,13 @@ test("an AWS-only environment may ask for a wildcard certificate: apex and *.dom
   expect(validationRecords).toHaveLength(1);
 });
 
-test("Graviton instance types get the arm64 image unless an image is configured", () => {
+test("Graviton instance types get the arm64 container image (ECS-optimized AL2023) unless an image is configured", () => {
   const prodSpec = exampleEnvironments().find((environment) => environment.name === "prod")!;
   const graviton = { ...prodSpec, gcp: undefined, aws: { ...prodSpec.aws!, instanceTypes: { medium: "t4g.medium" } } };
   const stack = synthOne(graviton);
   const images = Object.values(stack.resources("aws_launch_template")).map((template: any) => [template.instance_type, template.image_id]);
-  expect(images).toContainEqual(["t4g.medium", "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"]);
-  expect(images).toContainEqual(["t3.small", "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"]);
+  expect(images).toContainEqual(["t4g.medium", "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"]);
+  expect(images).toContainEqual(["t3.small", "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"]);
 
   const pinned = synthOne({ ...graviton, aws: { ...graviton.aws, imageSsmParameter: "/my/golden-image" } });
   for (const template of Object.values(pinned.resources("aws_launch_template"))) {

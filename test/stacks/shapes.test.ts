@@ -33,7 +33,9 @@ test("every shape synthesizes one stack per cloud", () => {
 describe("no database", () => {
   test("AWS: no RDS, no database tier, no grants or outputs for it", () => {
     const aws = stack("no-database/aws-dev");
-    for (const type of ["aws_db_instance", "aws_db_subnet_group", "aws_db_parameter_group", "aws_iam_role_policy"]) expect(count(aws, type)).toBe(0);
+    for (const type of ["aws_db_instance", "aws_db_subnet_group", "aws_db_parameter_group"]) expect(count(aws, type)).toBe(0);
+    const policies = Object.values(aws.resources("aws_iam_role_policy")).map((policy: any) => policy.policy);
+    expect(policies.join("\n")).not.toMatch(/secretsmanager/);
     const tiers = Object.values(aws.resources("aws_subnet")).map((subnet: any) => subnet.tags.Tier ?? subnet.tags.Name);
     expect(tiers.join(" ")).not.toMatch(/database/);
     expect(Object.keys(aws.outputs()).filter((name) => name.startsWith("database"))).toEqual([]);
