@@ -9,8 +9,10 @@
  *
  * The VMs must admit the Google front ends and health checkers (130.211.0.0/22, 35.191.0.0/16)
  * on their named port: that firewall rule belongs to the network, targeted at the group's tag.
+ *
+ * A service with a canary gets a second backend service (`canaryBackendServiceIds`, for the canary's
+ * own instance group), and every route to the service splits its requests between the two by weight.
  */
-import { createHash } from "crypto";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
@@ -22,10 +24,29 @@ import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-targ
 import { ComputeUrlMap, ComputeUrlMapDefaultUrlRedirect } from "@cdktf/provider-google/lib/compute-url-map";
 import { propsFailure } from "../../lib/errors";
 import { BACKEND_SERVICE_TIMEOUT_SECONDS, GCP_HOSTNAME, GCP_NAME, GCP_NAME_MAX, GCP_ROUTED_PATH, GCP_ROUTED_PATH_MAX } from "./limits";
-import { describeRange } from "../../lib/range";
+import { describeRange, IntegerRange } from "../../lib/range";
+import { buildRouting, defaultRoute, pathRuleRoute, ServiceBackends } from "./url-map-routing";
 
 /** How a backend service spreads requests over the instances of its group. */
 export type LocalityPolicy = "ROUND_ROBIN" | "LEAST_REQUEST";
+
+/** Share of a service's requests a canary may take: at most half, so the stable version always serves most. */
+export const CANARY_WEIGHT_PERCENT: IntegerRange = { min: 1, max: 50 };
+
+/** A new version of a service, in its own managed instance group, taking a share of the service's requests. */
+export interface GcpCanaryRelease {
+  /** Percent of the service's requests (each request on its own) sent to the canary, 1..50; the stable backend gets the rest. */
+  readonly weight: number;
+  /** The canary's managed instance group's instance_group URL (`GcpInstanceGroup.instanceGroup`), not the service's. */
+  readonly instanceGroup: string;
+  /** Named port of the canary's group (`GcpInstanceGroup.portName`). */
+  readonly portName: string;
+  /** Health check (id or self link) of the canary's backend service. */
+  readonly healthCheckId: string;
+}
+
+/** The instance group a backend service sends requests to, and how. */
+type BackendTarget = Pick<GcpLoadBalancedService, "instanceGroup" | "portName" | "healthCheckId">;
 
 /** One service reached through the load balancer by Host header and/or path. */
 export interface GcpLoadBalancedService {
@@ -54,6 +75,14 @@ export interface GcpLoadBalancedService {
   readonly portName: string;
   /** Health check (id or self link) of the backend service. */
   readonly healthCheckId: string;
+  /**
+   * Sends `weight` percent of the service's requests to a second backend service named
+   * "<lb name>-<service name>-canary" (at most 63 characters; `canaryBackendServiceIds`), with the same
+   * settings, for the canary's own instance group. Promote or drop the canary by removing this: the URL
+   * map goes back to the stable backend alone and the canary backend service is destroyed.
+   * @default none: every request goes to the service's backend service
+   */
+  readonly canary?: GcpCanaryRelease;
 }
 
 export interface GcpLoadBalancerProps {
@@ -111,6 +140,8 @@ export class GcpLoadBalancer extends Construct {
   readonly ipAddress: string;
   /** Id of each service's backend service, keyed by service name. */
   readonly backendServiceIds: Record<string, string>;
+  /** Id of the canary backend service of each service with a `canary`, keyed by service name. */
+  readonly canaryBackendServiceIds: Record<string, string>;
   /** Id of the routing URL map (served over HTTPS, or over HTTP without HTTPS). */
   readonly urlMapId: string;
   /** Whether 443 serves HTTPS (and 80 redirects to it): true exactly when `certificateMapId` is given. */
@@ -131,29 +162,40 @@ export class GcpLoadBalancer extends Construct {
       ipVersion: "IPV4",
     });
 
-    this.backendServiceIds = {};
-    for (const service of services) {
-      const backend = new ComputeBackendService(this, `backend-${service.name}`, {
-        name: service.backendName,
-        description: `${service.name} behind the ${name} load balancer`,
+    const backendService = (id: string, backendName: string, description: string, target: BackendTarget) =>
+      new ComputeBackendService(this, id, {
+        name: backendName,
+        description,
         loadBalancingScheme: "EXTERNAL_MANAGED",
         protocol: "HTTP",
-        portName: service.portName,
+        portName: target.portName,
         timeoutSec: props.timeoutSeconds ?? 30,
         connectionDrainingTimeoutSec: props.connectionDrainingTimeoutSeconds ?? 30,
-        healthChecks: [service.healthCheckId],
-        backend: [{ group: service.instanceGroup, balancingMode: "UTILIZATION", capacityScaler: 1 }],
+        healthChecks: [target.healthCheckId],
+        backend: [{ group: target.instanceGroup, balancingMode: "UTILIZATION", capacityScaler: 1 }],
         localityLbPolicy: props.localityPolicy ?? "ROUND_ROBIN",
         logConfig: { enable: true, sampleRate: 1 },
-      });
-      this.backendServiceIds[service.name] = backend.id;
+      }).id;
+    this.backendServiceIds = {};
+    this.canaryBackendServiceIds = {};
+    const backends: Record<string, ServiceBackends> = {};
+    for (const service of services) {
+      const stable = backendService(`backend-${service.name}`, service.backendName, `${service.name} behind the ${name} load balancer`, service);
+      this.backendServiceIds[service.name] = stable;
+      backends[service.name] = { stable };
+      if (service.canary) {
+        // "canary-backend-" cannot collide with "backend-<service>" of a service named "<service>-canary".
+        const canary = backendService(`canary-backend-${service.name}`, service.canaryName!, `${service.name} canary behind the ${name} load balancer`, service.canary);
+        this.canaryBackendServiceIds[service.name] = canary;
+        backends[service.name] = { stable, canary: { id: canary, weight: service.canary.weight } };
+      }
     }
 
     // Requests no rule matches (scanners probing the bare IP, stale DNS) are not handed to an
     // arbitrary backend: they go to the defaultService, or are redirected (302, not cached) to a
     // hostname that routes every path, so the redirect cannot loop.
-    const fallback: { defaultService?: string; defaultUrlRedirect?: ComputeUrlMapDefaultUrlRedirect } = routing.defaultService
-      ? { defaultService: this.backendServiceIds[routing.defaultService] }
+    const fallback: ReturnType<typeof defaultRoute> | { defaultUrlRedirect: ComputeUrlMapDefaultUrlRedirect } = routing.defaultService
+      ? defaultRoute(backends[routing.defaultService])
       : { defaultUrlRedirect: { hostRedirect: routing.redirectHost, httpsRedirect: this.https, redirectResponseCode: "FOUND", stripQuery: false } };
     // The name stays "-https" without HTTPS too: adding a domain later must not replace the map
     // the HTTP proxy is using.
@@ -164,9 +206,9 @@ export class GcpLoadBalancer extends Construct {
       hostRule: routing.matchers.map((matcher) => ({ hosts: matcher.hosts, pathMatcher: matcher.name })),
       pathMatcher: routing.matchers.map((matcher) => ({
         name: matcher.name,
-        ...(matcher.defaultService ? { defaultService: this.backendServiceIds[matcher.defaultService] } : fallback),
+        ...(matcher.defaultService ? defaultRoute(backends[matcher.defaultService]) : fallback),
         pathRule: matcher.pathRules.length
-          ? matcher.pathRules.map((rule) => ({ paths: rule.paths, service: this.backendServiceIds[rule.service] }))
+          ? matcher.pathRules.map((rule) => ({ paths: rule.paths, ...pathRuleRoute(backends[rule.service]) }))
           : undefined,
       })),
     });
@@ -227,121 +269,23 @@ export class GcpLoadBalancer extends Construct {
 
 interface ValidService extends GcpLoadBalancedService {
   readonly backendName: string;
+  /** The canary's backend service name, with a canary. */
+  readonly canaryName?: string;
   readonly hostnames: string[];
   readonly paths: string[];
-}
-
-/** What one host (or "*": any host) routes by path, and the service taking its other paths. */
-type HostTable = { readonly paths: Map<string, string>; catchAll?: string };
-
-/** One host rule and its path matcher: hosts whose requests resolve identically. */
-interface Matcher {
-  name: string;
-  hosts: string[];
-  pathRules: { service: string; paths: string[] }[];
-  /** Service of requests no path rule matches; undefined: the load balancer's fallback. */
-  defaultService?: string;
-}
-
-/** Every request `inner` matches, `outer` matches too ("/api/v2/*" ⊆ "/api/*", "/api/x" ⊆ "/api/*"). */
-function covers(outer: string, inner: string): boolean {
-  if (!outer.endsWith("/*")) return outer === inner;
-  const prefix = outer.slice(0, -1);
-  return (inner.endsWith("/*") ? inner.slice(0, -1) : inner).startsWith(prefix);
-}
-
-/**
- * The URL map for the AWS-equivalent precedence. GCP picks ONE host rule per request (exact host,
- * then the longest matching "*." wildcard, then "*"; hostRules[].hosts in
- * https://cloud.google.com/compute/docs/reference/rest/v1/urlMaps, and Envoy's virtual-host
- * search order that the EXTERNAL_MANAGED load balancer runs on:
- * https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/route/v3/route_components.proto#config-route-v3-virtualhost)
- * and within it the longest matching path (https://cloud.google.com/load-balancing/docs/url-map-concepts).
- * So each host's path matcher carries the rules of every lower precedence level that applies to it,
- * up to its first catch-all, leaving out a lower-level path that a higher-level one covers (longest
- * match would otherwise let it win over the higher level, which an ALB never does).
- */
-function buildRouting(services: ValidService[], defaultService: string | undefined, fail: (prop: string, problem: string, allowed: string) => never) {
-  const tables = new Map<string, HostTable>();
-  const table = (host: string) => tables.get(host) ?? tables.set(host, { paths: new Map() }).get(host)!;
-  const anyHost = table("*");
-  services.forEach((service, index) => {
-    const hosts = service.hostnames.length > 0 ? service.hostnames : ["*"];
-    hosts.forEach((host, hostIndex) => {
-      const hostTable = table(host);
-      if (service.paths.length === 0) {
-        if (host === "*" && hostTable.catchAll !== undefined) {
-          fail(`services[${index}]`, `has neither hostnames nor paths, like service "${hostTable.catchAll}"`, "only one service may take every request the others do not match");
-        }
-        if (hostTable.catchAll !== undefined) {
-          fail(`services[${index}].hostnames[${hostIndex}]`, `"${host}" is already routed to service "${hostTable.catchAll}"`, "unique host names across services");
-        }
-        hostTable.catchAll = service.name;
-      }
-      service.paths.forEach((path, pathIndex) => {
-        const owner = hostTable.paths.get(path);
-        if (owner !== undefined) {
-          const where = host === "*" ? path : `${host}${path}`;
-          fail(`services[${index}].paths[${pathIndex}]`, `"${where}" is already routed to service "${owner}"`, "each host and path goes to exactly one service");
-        }
-        hostTable.paths.set(path, service.name);
-      });
-    });
-  });
-  if (defaultService !== undefined && anyHost.catchAll !== undefined && anyHost.catchAll !== defaultService) {
-    fail("defaultService", `"${defaultService}" conflicts with service "${anyHost.catchAll}", which has neither hostnames nor paths and so already takes every unmatched request`, "leave defaultService out, or give that service hostnames or paths");
-  }
-  anyHost.catchAll ??= defaultService;
-
-  const wildcardsOf = (host: string) =>
-    [...tables.keys()]
-      .filter((pattern) => pattern.startsWith("*.") && pattern !== host && host.endsWith(pattern.slice(1)))
-      .sort((a, b) => b.length - a.length);
-  const resolve = (host: string): Omit<Matcher, "name" | "hosts"> => {
-    const levels: HostTable[][] = host === "*" ? [[anyHost]] : [[table(host)], wildcardsOf(host).map(table), [anyHost]];
-    if (host.startsWith("*.")) levels.splice(0, 2, [table(host), ...wildcardsOf(host).map(table)]);
-    const rules: [string, string][] = [];
-    for (const level of levels) {
-      for (const { paths } of level) {
-        for (const [path, service] of paths) if (!rules.some(([taken]) => covers(taken, path))) rules.push([path, service]);
-      }
-      const catchAll = level.find((candidate) => candidate.catchAll !== undefined)?.catchAll;
-      if (catchAll !== undefined) return { pathRules: groupRules(rules), defaultService: catchAll };
-    }
-    return { pathRules: groupRules(rules) };
-  };
-
-  const matchers: Matcher[] = [];
-  const hostsInOrder = [...tables.keys()].filter((host) => host !== "*");
-  // "*" only needs a rule when path-only services exist; otherwise the map's default covers it.
-  if (anyHost.paths.size > 0) hostsInOrder.push("*");
-  for (const host of hostsInOrder) {
-    const resolved = resolve(host);
-    const key = JSON.stringify(resolved);
-    const same = matchers.find((matcher) => JSON.stringify({ pathRules: matcher.pathRules, defaultService: matcher.defaultService }) === key);
-    if (same) same.hosts.push(host);
-    else matchers.push({ name: "", hosts: [host], ...resolved });
-  }
-  for (const matcher of matchers) {
-    // A host group served by one service alone keeps that service's name (as before paths existed).
-    matcher.name =
-      matcher.pathRules.length === 0 && matcher.defaultService !== undefined
-        ? matcher.defaultService
-        : `routes-${createHash("sha256").update(matcher.hosts.join("\n")).digest("hex").slice(0, 8)}`;
-  }
-  const redirectHost = hostsInOrder.find((host) => !host.includes("*") && resolve(host).defaultService !== undefined);
-  return { matchers, redirectHost, defaultService: anyHost.catchAll };
-}
-
-function groupRules(rules: [string, string][]): Matcher["pathRules"] {
-  const services = [...new Set(rules.map(([, service]) => service))];
-  return services.map((service) => ({ service, paths: rules.filter(([, owner]) => owner === service).map(([path]) => path) }));
 }
 
 function validate(id: string, props: GcpLoadBalancerProps) {
   const fail = (prop: string, problem: string, allowed: string): never => propsFailure("GcpLoadBalancer", id)(prop, problem, allowed);
   const isIntegerIn = (value: unknown, min: number, max: number): boolean =>
     typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+  const checkTarget = (at: string, target: BackendTarget, group: string, backend: string) => {
+    if (!target.instanceGroup) fail(`${at}.instanceGroup`, "is empty", `the instance_group URL of the ${group} managed instance group`);
+    if (typeof target.portName !== "string" || (!Token.isUnresolved(target.portName) && !GCP_NAME.test(target.portName))) {
+      fail(`${at}.portName`, `"${target.portName}" is not a valid port name`, "the group's named port, e.g. \"http\"");
+    }
+    if (!target.healthCheckId) fail(`${at}.healthCheckId`, "is empty", `the id of the ${backend} health check`);
+  };
 
   if (typeof props.name !== "string" || !GCP_NAME.test(props.name) || props.name.length > MAX_NAME) {
     fail("name", `"${props.name}" is not a valid name`, `lower-case letters, digits and "-", starting with a letter, not ending with "-", at most ${MAX_NAME} characters`);
@@ -379,11 +323,22 @@ function validate(id: string, props: GcpLoadBalancerProps) {
     if (backendName.length > GCP_NAME_MAX) {
       fail(`${at}.name`, `backend service name "${backendName}" is ${backendName.length} characters long`, `"<lb name>-<service name>" at most ${GCP_NAME_MAX}`);
     }
-    if (!service.instanceGroup) fail(`${at}.instanceGroup`, "is empty", "the instance_group URL of the service's managed instance group");
-    if (typeof service.portName !== "string" || (!Token.isUnresolved(service.portName) && !GCP_NAME.test(service.portName))) {
-      fail(`${at}.portName`, `"${service.portName}" is not a valid port name`, "the group's named port, e.g. \"http\"");
+    checkTarget(at, service, "service's", "backend's");
+    const canary = service.canary;
+    const canaryName = canary && `${backendName}-canary`;
+    if (canary) {
+      if (!isIntegerIn(canary.weight, CANARY_WEIGHT_PERCENT.min, CANARY_WEIGHT_PERCENT.max)) {
+        fail(`${at}.canary.weight`, `${canary.weight} is out of range`, `${describeRange(CANARY_WEIGHT_PERCENT)}: percent of the service's requests`);
+      }
+      if (canaryName!.length > GCP_NAME_MAX) {
+        fail(`${at}.canary`, `canary backend service name "${canaryName}" is ${canaryName!.length} characters long`, `"<lb name>-<service name>-canary" at most ${GCP_NAME_MAX}: shorten the service name`);
+      }
+      checkTarget(`${at}.canary`, canary, "canary's", "canary backend's");
+      // Sending the canary's share to the stable group would report a canary that never ran.
+      if (canary.instanceGroup === service.instanceGroup) {
+        fail(`${at}.canary.instanceGroup`, "is the service's own instance group", "the canary's own managed instance group");
+      }
     }
-    if (!service.healthCheckId) fail(`${at}.healthCheckId`, "is empty", "the id of the backend's health check");
     // Host matching is case-insensitive and a trailing dot is the same name: compare normalized names.
     const hostnames = (service.hostnames ?? []).map((raw, hostIndex) => {
       const host = String(raw).trim().toLowerCase().replace(/\.$/, "");
@@ -398,7 +353,13 @@ function validate(id: string, props: GcpLoadBalancerProps) {
       }
       return path;
     });
-    return { ...service, hostnames, paths, backendName };
+    return { ...service, hostnames, paths, backendName, canaryName };
+  });
+  services.forEach((service, index) => {
+    const taken = services.findIndex((other) => other.backendName === service.canaryName);
+    if (taken >= 0) {
+      fail(`services[${index}].canary`, `canary backend service name "${service.canaryName}" is the backend service of services[${taken}]`, `no service named "${service.name}-canary" next to a canary of "${service.name}"`);
+    }
   });
   if (props.defaultService !== undefined && !serviceIndex.has(props.defaultService)) {
     fail("defaultService", `"${props.defaultService}" is not one of the services`, [...serviceIndex.keys()].map((n) => `"${n}"`).join(", "));

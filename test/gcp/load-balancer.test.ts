@@ -1,11 +1,13 @@
 import { TerraformOutput } from "cdktf";
 import { ComputeHealthCheck } from "@cdktf/provider-google/lib/compute-health-check";
 import { ComputeRegionInstanceGroupManager } from "@cdktf/provider-google/lib/compute-region-instance-group-manager";
-import { GcpLoadBalancedService, GcpLoadBalancer, GcpLoadBalancerProps } from "../../constructs/gcp/load-balancer";
+import { GcpCanaryRelease, GcpLoadBalancedService, GcpLoadBalancer, GcpLoadBalancerProps } from "../../constructs/gcp/load-balancer";
 import { schemaProblems } from "../support/provider-schema";
 import { idOf, ref, synthWith } from "../support/synth";
 
-type ServiceInput = Omit<GcpLoadBalancedService, "instanceGroup" | "healthCheckId"> & Partial<GcpLoadBalancedService>;
+/** A canary's group and health check default to ones built for it, its port name to the service's. */
+type CanaryInput = Pick<GcpCanaryRelease, "weight"> & Partial<GcpCanaryRelease>;
+type ServiceInput = Omit<GcpLoadBalancedService, "instanceGroup" | "healthCheckId" | "canary"> & Partial<Omit<GcpLoadBalancedService, "canary">> & { canary?: CanaryInput };
 type Props = Omit<GcpLoadBalancerProps, "services"> & { services: ServiceInput[] };
 
 const SERVICES: ServiceInput[] = [
@@ -23,27 +25,32 @@ function baseProps(overrides: Partial<Props> = {}): Props {
 
 /**
  * Synthesizes the load balancer next to one instance group manager ("mig-<index>") and health check
- * ("hc-<index>") per service, unless a service brings its own values; `lb` holds its attributes as
- * rendered in Terraform.
+ * ("hc-<index>") per service, and "canary-mig-<index>" and "canary-hc-<index>" per canary, unless a
+ * service brings its own values; `lb` holds its attributes as rendered in Terraform.
  */
 function synthLb(props: Props) {
   const synth = synthWith("gcp", (scope) => {
-    const services = props.services.map((service, index) => {
-      const healthCheck = new ComputeHealthCheck(scope, `hc-${index}`, {
-        name: `hc-${index}`,
+    const groupAndCheck = (prefix: "" | "canary-", index: number) => {
+      const healthCheck = new ComputeHealthCheck(scope, `${prefix}hc-${index}`, {
+        name: `${prefix}hc-${index}`,
         httpHealthCheck: { port: 8080, requestPath: "/healthz" },
       });
-      const group = new ComputeRegionInstanceGroupManager(scope, `mig-${index}`, {
-        name: `mig-${index}`,
-        baseInstanceName: `mig-${index}`,
+      const group = new ComputeRegionInstanceGroupManager(scope, `${prefix}mig-${index}`, {
+        name: `${prefix}mig-${index}`,
+        baseInstanceName: `${prefix}mig-${index}`,
         region: "europe-west1",
         version: [{ instanceTemplate: "projects/test-project/global/instanceTemplates/t" }],
       });
-      return { instanceGroup: group.instanceGroup, healthCheckId: healthCheck.id, ...service } as GcpLoadBalancedService;
+      return { instanceGroup: group.instanceGroup, healthCheckId: healthCheck.id };
+    };
+    const services = props.services.map((service, index) => {
+      const stable = { ...groupAndCheck("", index), ...service };
+      if (!service.canary) return stable as GcpLoadBalancedService;
+      return { ...stable, canary: { ...groupAndCheck("canary-", index), portName: service.portName, ...service.canary } } as GcpLoadBalancedService;
     });
     const lb = new GcpLoadBalancer(scope, "lb", { ...props, services });
-    const { ipAddress, backendServiceIds, urlMapId, domains, https } = lb;
-    new TerraformOutput(scope, "attributes", { value: { ipAddress, backendServiceIds, urlMapId, domains, https } });
+    const { ipAddress, backendServiceIds, canaryBackendServiceIds, urlMapId, domains, https } = lb;
+    new TerraformOutput(scope, "attributes", { value: { ipAddress, backendServiceIds, canaryBackendServiceIds, urlMapId, domains, https } });
   });
   return { synth, lb: synth.outputs().attributes.value };
 }
@@ -379,6 +386,178 @@ describe("GcpLoadBalancer", () => {
       ["a bad certificate map id", { certificateMapId: "my-map" } as Partial<Props>, `GcpLoadBalancer 'lb': certificateMapId: "my-map" is not a certificate map id (GcpCertificate.certificateMapId, projects/<project>/locations/global/certificateMaps/<name>)`],
     ])("rejects %s", (_label, overrides, message) => {
       expect(() => synthLb(baseProps({ certificateMapId: MAP, ...overrides }))).toThrow(message);
+    });
+  });
+
+  describe("canary", () => {
+    const services: ServiceInput[] = [
+      { name: "web", hostnames: ["example.com", "www.example.com"], portName: "http", canary: { weight: 10 } },
+      { name: "api", paths: ["/api/*"], portName: "api", canary: { weight: 25, portName: "api-next" } },
+      { name: "admin", hostnames: ["admin.example.com"], paths: ["/admin/*"], portName: "http" },
+      { name: "home", portName: "http", canary: { weight: 50 } },
+    ];
+    const withoutCanaries = services.map(({ canary: _canary, ...service }) => service);
+    const { synth: released, lb: attributes } = synthLb(baseProps({ certificateMapId: MAP_ID, services }));
+    const backend = (synth: typeof released, name: string) =>
+      ref("google_compute_backend_service", idOf(synth, "google_compute_backend_service", (candidate) => candidate.name === `shop-prod-${name}`), "id");
+    const weighted = (service: string, weight: number) => ({
+      weighted_backend_services: [
+        { backend_service: backend(released, service), weight: 100 - weight },
+        { backend_service: backend(released, `${service}-canary`), weight },
+      ],
+    });
+    const routingMap = (synth: typeof released) => synth.resources("google_compute_url_map")[idOf(synth, "google_compute_url_map", (map) => map.name === "shop-prod-https")];
+    /** The resources of every type but the URL maps, the canary backends and the test's canary groups and checks. */
+    const untouched = (synth: typeof released) =>
+      Object.fromEntries(
+        Object.entries(synth.json.resource)
+          .filter(([type]) => type !== "google_compute_url_map")
+          .map(([type, all]) => [type, Object.fromEntries(Object.entries(all as object).filter(([id, resource]) => !id.startsWith("canary-") && !String(resource.name).endsWith("-canary")))]),
+      );
+
+    test("each canary gets a second backend service, configured like the stable one, on the canary's group, port and health check", () => {
+      const backends = released.resources("google_compute_backend_service");
+      expect(Object.values(backends).map((candidate: any) => candidate.name).sort()).toEqual(
+        ["admin", "api", "api-canary", "home", "home-canary", "web", "web-canary"].map((name) => `shop-prod-${name}`),
+      );
+      services.forEach((service, index) => {
+        if (!service.canary) return;
+        const stable = backends[idOf(released, "google_compute_backend_service", (candidate) => candidate.name === `shop-prod-${service.name}`)];
+        const canary = backends[idOf(released, "google_compute_backend_service", (candidate) => candidate.name === `shop-prod-${service.name}-canary`)];
+        expect(canary).toEqual({
+          ...stable,
+          name: `shop-prod-${service.name}-canary`,
+          description: `${service.name} canary behind the shop-prod load balancer`,
+          port_name: service.canary.portName ?? service.portName,
+          health_checks: [ref("google_compute_health_check", `canary-hc-${index}`, "id")],
+          backend: [{ ...stable.backend[0], group: ref("google_compute_region_instance_group_manager", `canary-mig-${index}`, "instance_group") }],
+        });
+        // The stable backend keeps its name, group and check: starting a canary does not replace it.
+        expect(stable).toMatchObject({ health_checks: [ref("google_compute_health_check", `hc-${index}`, "id")], backend: [{ group: ref("google_compute_region_instance_group_manager", `mig-${index}`, "instance_group") }] });
+      });
+      expect(attributes.canaryBackendServiceIds).toEqual({
+        web: backend(released, "web-canary"),
+        api: backend(released, "api-canary"),
+        home: backend(released, "home-canary"),
+      });
+      expect(attributes.backendServiceIds.web).toBe(backend(released, "web"));
+      expect(schemaProblems(released.json)).toEqual([]);
+    });
+
+    test("timeout, locality policy and connection draining apply to the canary backends too", () => {
+      const { synth: custom } = synthLb(baseProps({ services, timeoutSeconds: 600, localityPolicy: "LEAST_REQUEST", connectionDrainingTimeoutSeconds: 60 }));
+      const backends = Object.values(custom.resources("google_compute_backend_service"));
+      expect(backends).toHaveLength(7);
+      for (const candidate of backends) expect(candidate).toMatchObject({ timeout_sec: 600, locality_lb_policy: "LEAST_REQUEST", connection_draining_timeout_sec: 60 });
+    });
+
+    test("every route to a service with a canary splits by weight: host-only service, path rules on each host, the default service", () => {
+      const map = routingMap(released);
+      expect(map.host_rule).toEqual([
+        { hosts: ["example.com", "www.example.com"], path_matcher: "web" },
+        { hosts: ["admin.example.com"], path_matcher: expect.stringMatching(/^routes-/) },
+        { hosts: ["*"], path_matcher: expect.stringMatching(/^routes-/) },
+      ]);
+      // default_service must be absent: next to it a route action may not carry weighted backends.
+      expect(map.path_matcher).toEqual([
+        { name: "web", default_route_action: weighted("web", 10) },
+        {
+          name: map.host_rule[1].path_matcher,
+          default_route_action: weighted("home", 50),
+          path_rule: [
+            { paths: ["/admin/*"], service: backend(released, "admin") },
+            { paths: ["/api/*"], route_action: weighted("api", 25) },
+          ],
+        },
+        { name: map.host_rule[2].path_matcher, default_route_action: weighted("home", 50), path_rule: [{ paths: ["/api/*"], route_action: weighted("api", 25) }] },
+      ]);
+      expect(map.default_route_action).toEqual(weighted("home", 50));
+      expect(map.default_service).toBeUndefined();
+      expect(map.default_url_redirect).toBeUndefined();
+    });
+
+    test("a defaultService with a canary is weighted as the map's default, with or without HTTPS", () => {
+      for (const certificateMapId of [MAP_ID, undefined]) {
+        const { synth } = synthLb(
+          baseProps({ certificateMapId, defaultService: "web", services: [{ name: "web", paths: ["/web/*"], portName: "http", canary: { weight: 5 } }] }),
+        );
+        const map = routingMap(synth);
+        const split = {
+          weighted_backend_services: [
+            { backend_service: backend(synth, "web"), weight: 95 },
+            { backend_service: backend(synth, "web-canary"), weight: 5 },
+          ],
+        };
+        expect(map.default_route_action).toEqual(split);
+        expect(map.default_service).toBeUndefined();
+        expect(map.path_matcher).toEqual([{ name: expect.any(String), default_route_action: split, path_rule: [{ paths: ["/web/*"], route_action: split }] }]);
+        expect(schemaProblems(synth.json)).toEqual([]);
+      }
+    });
+
+    test("starting a canary changes the routing URL map and adds the canary backend, nothing else; the HTTP redirect map stays", () => {
+      const { synth: plain } = synthLb(baseProps({ certificateMapId: MAP_ID, services: withoutCanaries }));
+      expect(untouched(released)).toEqual(untouched(plain));
+      const redirect = (synth: typeof released) => synth.resources("google_compute_url_map")[idOf(synth, "google_compute_url_map", (map) => map.name === "shop-prod-http-redirect")];
+      expect(redirect(released)).toEqual(redirect(plain));
+      // Host rules and path matcher names stay, so the map is updated in place.
+      expect(routingMap(released).host_rule).toEqual(routingMap(plain).host_rule);
+    });
+
+    test("promoting or dropping it (the canary prop goes away) routes every request to the stable backends and removes the canary ones", () => {
+      const { synth: afterwards, lb: afterAttributes } = synthLb(baseProps({ certificateMapId: MAP_ID, services: withoutCanaries }));
+      const plain = (service: string) => backend(afterwards, service);
+      const map = routingMap(afterwards);
+      expect(map.path_matcher).toEqual([
+        { name: "web", default_service: plain("web") },
+        { name: map.host_rule[1].path_matcher, default_service: plain("home"), path_rule: [{ paths: ["/admin/*"], service: plain("admin") }, { paths: ["/api/*"], service: plain("api") }] },
+        { name: map.host_rule[2].path_matcher, default_service: plain("home"), path_rule: [{ paths: ["/api/*"], service: plain("api") }] },
+      ]);
+      expect(map.default_service).toBe(plain("home"));
+      expect(map.default_route_action).toBeUndefined();
+      expect(Object.values(afterwards.resources("google_compute_backend_service")).map((candidate: any) => candidate.name).sort()).toEqual(
+        ["admin", "api", "home", "web"].map((name) => `shop-prod-${name}`),
+      );
+      expect(afterAttributes.canaryBackendServiceIds).toEqual({});
+      // The stable backends are the very ones the canary ran beside: nothing is replaced on the way back.
+      expect(untouched(afterwards)).toEqual(untouched(released));
+    });
+
+    test("changing the weight changes only the routing URL map", () => {
+      const reweighted = synthLb(baseProps({ certificateMapId: MAP_ID, services: services.map((service) => (service.canary ? { ...service, canary: { ...service.canary, weight: 30 } } : service)) })).synth;
+      expect(reweighted.json.resource).toEqual({ ...released.json.resource, google_compute_url_map: reweighted.json.resource.google_compute_url_map });
+      expect(routingMap(reweighted).path_matcher[0].default_route_action.weighted_backend_services.map((entry: any) => entry.weight)).toEqual([70, 30]);
+    });
+
+    const web = { name: "web", hostnames: ["example.com"], portName: "http" };
+    it.each<[string, ServiceInput[], string]>([
+      ["weight 0", [{ ...web, canary: { weight: 0 } }], "GcpLoadBalancer 'lb': services[0].canary.weight: 0 is out of range (an integer from 1 to 50: percent of the service's requests)"],
+      ["weight 51", [{ ...web, canary: { weight: 51 } }], "GcpLoadBalancer 'lb': services[0].canary.weight: 51 is out of range (an integer from 1 to 50: percent of the service's requests)"],
+      ["a fractional weight", [{ ...web, canary: { weight: 2.5 } }], "GcpLoadBalancer 'lb': services[0].canary.weight: 2.5 is out of range (an integer from 1 to 50: percent of the service's requests)"],
+      [
+        "a canary backend name that does not fit, though the stable one does",
+        [{ ...web, name: "s".repeat(47), canary: { weight: 10 } }],
+        `GcpLoadBalancer 'lb': services[0].canary: canary backend service name "shop-prod-${"s".repeat(47)}-canary" is 64 characters long ("<lb name>-<service name>-canary" at most 63: shorten the service name)`,
+      ],
+      [
+        "a canary backend name that another service's backend has",
+        [{ ...web, canary: { weight: 10 } }, { name: "web-canary", hostnames: ["next.example.com"], portName: "http" }],
+        `GcpLoadBalancer 'lb': services[0].canary: canary backend service name "shop-prod-web-canary" is the backend service of services[1] (no service named "web-canary" next to a canary of "web")`,
+      ],
+      ["an empty canary instance group", [{ ...web, canary: { weight: 10, instanceGroup: "" } }], "GcpLoadBalancer 'lb': services[0].canary.instanceGroup: is empty (the instance_group URL of the canary's managed instance group)"],
+      ["a bad canary port name", [{ ...web, canary: { weight: 10, portName: "HTTP" } }], `GcpLoadBalancer 'lb': services[0].canary.portName: "HTTP" is not a valid port name (the group's named port, e.g. "http")`],
+      ["an empty canary health check", [{ ...web, canary: { weight: 10, healthCheckId: "" } }], "GcpLoadBalancer 'lb': services[0].canary.healthCheckId: is empty (the id of the canary backend's health check)"],
+      [
+        "the service's own group as the canary's",
+        [{ ...web, instanceGroup: "projects/p/regions/r/instanceGroups/web", canary: { weight: 10, instanceGroup: "projects/p/regions/r/instanceGroups/web" } }],
+        "GcpLoadBalancer 'lb': services[0].canary.instanceGroup: is the service's own instance group (the canary's own managed instance group)",
+      ],
+    ])("rejects %s", (_label, badServices, message) => {
+      expect(() => synthLb(baseProps({ services: badServices }))).toThrow(new Error(message));
+    });
+
+    it("accepts the boundaries: weights 1 and 50, the longest service name that leaves room for -canary", () => {
+      for (const weight of [1, 50]) expect(() => synthLb(baseProps({ services: [{ ...web, name: "s".repeat(46), canary: { weight } }] }))).not.toThrow();
     });
   });
 });
