@@ -22,9 +22,6 @@ export function checkParity(spec: EnvironmentFile, report: Report): void {
         `GCP health checks only accept ${GCP_HEALTHY_STATUS} ("${matcher}" would be honoured on AWS only; make the path answer ${GCP_HEALTHY_STATUS} and remove matcher)`,
       );
     }
-    if (service.release !== undefined) {
-      report(`services[${index}].release`, "GCP cannot honour it yet: weighted backends for a canary are not built on GCP (release on an AWS-only file)");
-    }
     if (service.capacity?.desired !== undefined) {
       // google_compute_region_instance_group_manager: target_size must not be set when an autoscaler is attached.
       report(

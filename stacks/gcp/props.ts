@@ -17,6 +17,7 @@ import { DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, DnsMode, EnvironmentSpec, GcpSpe
 import { effectiveDnsMode } from "../../environment/validate-routing";
 import { GcpCertificateProps } from "../../constructs/gcp/certificate";
 import { catchAllService, certificateDomains, containerEnv, isProduction, localStatePath, stackTags } from "../common";
+import { canaryInstances } from "../../environment/validate-release";
 
 /** Cloud-neutral sizes → Compute Engine machine types, unless the gcp section overrides them. */
 const DEFAULT_MACHINE_TYPES: Record<Size, string> = { small: "e2-small", medium: "e2-medium", large: "e2-standard-2" };
@@ -38,6 +39,12 @@ export interface GcpServiceProps {
   readonly instanceGroup: Omit<GcpInstanceGroupProps, "subnetworkSelfLink" | "healthCheckId">;
   /** Name of the firewall rule admitting Google's load balancer and health-check ranges. */
   readonly firewallRuleName: string;
+  /** A canary release: a second, fixed-size group running the canary image behind a weighted canary backend. */
+  readonly canary?: {
+    readonly weight: number;
+    readonly instanceGroup: Omit<GcpInstanceGroupProps, "subnetworkSelfLink" | "healthCheckId">;
+    readonly firewallRuleName: string;
+  };
 }
 
 export interface GcpStackProps {
@@ -91,6 +98,26 @@ export function gcpStackProps(environment: EnvironmentSpec, stackId: string): Gc
     services: environment.services.map((service) => {
       const name = serviceResourceName(prefix, service.name);
       const check = service.healthCheck;
+      const instanceGroup: GcpServiceProps["instanceGroup"] = {
+        name,
+        project: gcp.project,
+        region: gcp.region,
+        zones: gcp.zones,
+        machineType: machineTypes[service.size],
+        image: gcp.image,
+        startupScript: service.startupScript,
+        // The stack adds the database's variables (tokens) to env.
+        container: service.image === undefined ? undefined : { image: service.image, env: containerEnv(service, "gcp", gcp.region) },
+        port: service.port,
+        initialDelaySeconds: service.startupGraceSeconds,
+        minReplicas: service.capacity.min,
+        maxReplicas: service.capacity.max,
+        cpuTarget: service.cpuTargetPercent / 100,
+        // Without Cloud NAT the instances reach the internet by their own external IPs.
+        externalIp: gcp.network.nat === "none",
+      };
+      const canary = service.release?.canary;
+      const canaryInstanceCount = canary && canaryInstances(service.capacity.min, canary.percent);
       return {
         name: service.name,
         healthCheck: {
@@ -102,25 +129,20 @@ export function gcpStackProps(environment: EnvironmentSpec, stackId: string): Gc
           healthyThreshold: check.healthyThreshold,
           unhealthyThreshold: check.unhealthyThreshold,
         },
-        instanceGroup: {
-          name,
-          project: gcp.project,
-          region: gcp.region,
-          zones: gcp.zones,
-          machineType: machineTypes[service.size],
-          image: gcp.image,
-          startupScript: service.startupScript,
-          // The stack adds the database's variables (tokens) to env.
-          container: service.image === undefined ? undefined : { image: service.image, env: containerEnv(service, "gcp", gcp.region) },
-          port: service.port,
-          initialDelaySeconds: service.startupGraceSeconds,
-          minReplicas: service.capacity.min,
-          maxReplicas: service.capacity.max,
-          cpuTarget: service.cpuTargetPercent / 100,
-          // Without Cloud NAT the instances reach the internet by their own external IPs.
-          externalIp: gcp.network.nat === "none",
-        },
+        instanceGroup,
         firewallRuleName: `${name}-allow-lb`,
+        canary: canary && {
+          weight: canary.percent,
+          // A fixed share of the stable minimum: the canary does not autoscale, its weight sets its traffic.
+          instanceGroup: {
+            ...instanceGroup,
+            name: `${name}-canary`,
+            minReplicas: canaryInstanceCount!,
+            maxReplicas: canaryInstanceCount!,
+            container: { ...instanceGroup.container!, image: canary.image },
+          },
+          firewallRuleName: `${name}-canary-allow-lb`,
+        },
       };
     }),
     loadBalancer: {
@@ -177,7 +199,12 @@ function gcpNetwork(environment: EnvironmentSpec, gcp: GcpSpec, prefix: string):
   const { network } = gcp;
   const iap = {
     iapSsh: network.iapSsh,
-    iapSshTargetTags: network.iapSsh ? environment.services.map((service) => serviceResourceName(prefix, service.name)) : undefined,
+    iapSshTargetTags: network.iapSsh
+      ? environment.services.flatMap((service) => {
+          const name = serviceResourceName(prefix, service.name);
+          return service.release ? [name, `${name}-canary`] : [name];
+        })
+      : undefined,
   };
   const database = environment.database !== undefined;
   if (network.existing) {

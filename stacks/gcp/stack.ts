@@ -20,7 +20,7 @@ import { GcpNetwork } from "../../constructs/gcp/network";
 import { IGcpNetwork } from "../../constructs/gcp/network-base";
 import { EnvironmentSpec } from "../../environment/schema";
 import { attachPolicy, databaseEnv, DatabaseConnection, routedHostnames, serviceUrls } from "../common";
-import { GcpStackProps, gcpStackProps } from "./props";
+import { GcpServiceProps, GcpStackProps, gcpStackProps } from "./props";
 
 export class GcpWebStack extends TerraformStack {
   readonly network: IGcpNetwork;
@@ -30,6 +30,8 @@ export class GcpWebStack extends TerraformStack {
   /** The policy pack's findings for this stack, available after synthesis. */
   readonly policy: PolicyAspect;
   readonly instanceGroups: Record<string, GcpInstanceGroup> = {};
+  /** The canary group of each service with a canary release. */
+  readonly canaryInstanceGroups: Record<string, GcpInstanceGroup> = {};
 
   constructor(scope: Construct, id: string, environment: EnvironmentSpec) {
     super(scope, id);
@@ -58,34 +60,47 @@ export class GcpWebStack extends TerraformStack {
     const healthChecks: Record<string, GcpHealthCheck> = {};
     for (const service of props.services) {
       const healthCheck = (healthChecks[service.name] = new GcpHealthCheck(this, `health-check-${service.name}`, service.healthCheck));
-      const container = service.instanceGroup.container && {
-        ...service.instanceGroup.container,
-        env: { ...service.instanceGroup.container.env, ...databaseEnv(connection) },
+      const addGroup = (id: string, groupProps: GcpServiceProps["instanceGroup"], firewallRuleName: string) => {
+        const container = groupProps.container && { ...groupProps.container, env: { ...groupProps.container.env, ...databaseEnv(connection) } };
+        const group = new GcpInstanceGroup(this, id, {
+          ...groupProps,
+          container,
+          subnetworkSelfLink: this.network.subnetworkSelfLink,
+          healthCheckId: healthCheck.id,
+        });
+        this.network.allowLoadBalancerHealthChecks(`allow-load-balancer-${id.replace(/^service-/, "")}`, {
+          port: group.port,
+          targetTag: group.networkTag,
+          name: firewallRuleName,
+        });
+        return group;
       };
-      const group = new GcpInstanceGroup(this, `service-${service.name}`, {
-        ...service.instanceGroup,
-        container,
-        subnetworkSelfLink: this.network.subnetworkSelfLink,
-        healthCheckId: healthCheck.id,
-      });
-      this.network.allowLoadBalancerHealthChecks(`allow-load-balancer-${service.name}`, {
-        port: group.port,
-        targetTag: group.networkTag,
-        name: service.firewallRuleName,
-      });
-      this.instanceGroups[service.name] = group;
+      this.instanceGroups[service.name] = addGroup(`service-${service.name}`, service.instanceGroup, service.firewallRuleName);
+      if (service.canary) {
+        this.canaryInstanceGroups[service.name] = addGroup(`service-${service.name}-canary`, service.canary.instanceGroup, service.canary.firewallRuleName);
+      }
     }
 
     const certificate = props.certificate && new GcpCertificate(this, "certificate", props.certificate);
     this.loadBalancer = new GcpLoadBalancer(this, "load-balancer", {
       ...props.loadBalancer,
       certificateMapId: certificate?.certificateMapId,
-      services: props.loadBalancer.services.map((service) => ({
-        ...service,
-        instanceGroup: this.instanceGroups[service.name].instanceGroup,
-        portName: this.instanceGroups[service.name].portName,
-        healthCheckId: healthChecks[service.name].id,
-      })),
+      services: props.loadBalancer.services.map((service) => {
+        const canaryGroup = this.canaryInstanceGroups[service.name];
+        const weight = props.services.find((each) => each.name === service.name)?.canary?.weight;
+        return {
+          ...service,
+          instanceGroup: this.instanceGroups[service.name].instanceGroup,
+          portName: this.instanceGroups[service.name].portName,
+          healthCheckId: healthChecks[service.name].id,
+          canary: canaryGroup && {
+            weight: weight!,
+            instanceGroup: canaryGroup.instanceGroup,
+            portName: canaryGroup.portName,
+            healthCheckId: healthChecks[service.name].id,
+          },
+        };
+      }),
     });
 
     const zone = props.dns && "zone" in props.dns ? new CloudDnsZone(this, "dns", props.dns.zone) : undefined;
@@ -99,7 +114,11 @@ export class GcpWebStack extends TerraformStack {
     }
 
     if (database) {
-      for (const [service, group] of Object.entries(this.instanceGroups)) database.grantPasswordRead(service, group.serviceAccountMember);
+      const clients = [
+        ...Object.entries(this.instanceGroups),
+        ...Object.entries(this.canaryInstanceGroups).map(([service, group]) => [`${service}-canary`, group] as const),
+      ];
+      for (const [client, group] of clients) database.grantPasswordRead(client, group.serviceAccountMember);
       this.database = database;
     }
 

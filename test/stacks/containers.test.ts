@@ -73,6 +73,28 @@ function synthAws(environment: EnvironmentSpec) {
   return wrap(JSON.parse(Testing.synth(app.node.findChild(id) as any)));
 }
 
+test("a canary on GCP: a fixed canary group behind a canary backend, weighted 80/20 wherever api is routed", () => {
+  const prod = exampleEnvironments().find((environment) => environment.name === "prod")!;
+  const app = Testing.app();
+  const canary = { strategy: "canary" as const, canary: { image: "traefik/whoami:v1.11.0", percent: 20 } };
+  const [id] = addEnvironmentStacks(app, [
+    { ...prod, aws: undefined, services: prod.services.map((service) => (service.name === "api" ? { ...service, release: canary } : service)) },
+  ]);
+  const stack = wrap(JSON.parse(Testing.synth(app.node.findChild(id) as any)));
+  const autoscaler = Object.values(stack.resources("google_compute_region_autoscaler")).find((each: any) => each.name.includes("api-canary")) as any;
+  expect([autoscaler.autoscaling_policy.min_replicas, autoscaler.autoscaling_policy.max_replicas]).toEqual([1, 1]);
+  const backends = Object.entries(stack.resources("google_compute_backend_service"));
+  const idOfBackend = (name: string) => `\${google_compute_backend_service.${backends.find(([, backend]: any) => backend.name === name)![0]}.id}`;
+  const map = Object.values(stack.resources("google_compute_url_map")).find((each: any) => each.host_rule) as any;
+  const apiMatcher = map.path_matcher.find((matcher: any) => JSON.stringify(matcher).includes(idOfBackend("web-prod-api-canary")));
+  expect(apiMatcher.default_route_action.weighted_backend_services).toEqual([
+    { backend_service: idOfBackend("web-prod-api"), weight: 80 },
+    { backend_service: idOfBackend("web-prod-api-canary"), weight: 20 },
+  ]);
+  const firewallTags = Object.values(stack.resources("google_compute_firewall")).flatMap((rule: any) => rule.target_tags ?? []);
+  expect(firewallTags).toContain("web-prod-api-canary");
+});
+
 describe("a canary on AWS", () => {
   const prod = exampleEnvironments().find((environment) => environment.name === "prod")!;
   const withCanary = (percent: number): EnvironmentSpec => ({
