@@ -7,8 +7,9 @@
 import { IAspect, TerraformDataSource, TerraformElement, TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { addressOf, sectionBlocks } from "../lib/terraform-json";
+import { applyModes } from "./modes";
 import { ALL_RULES } from "./rules";
-import { Finding, PolicyRule, ResolvedResource, Severity, Suppression } from "./types";
+import { Finding, PolicyModes, PolicyRule, ResolvedResource, Severity, Suppression } from "./types";
 
 export interface PolicyAspectOptions {
   /**
@@ -27,6 +28,14 @@ export interface PolicyAspectOptions {
    * @default ALL_RULES
    */
   readonly rules?: PolicyRule[];
+  /**
+   * Deployment modes the environment chose on purpose. The findings a mode necessarily causes name
+   * the mode and take its severity (policy/modes.ts): NAT-less public IPs become medium while the
+   * instances admit only the load balancer; HTTP-only's missing redirect is medium in development
+   * and stays high in production. Rule ids do not change, so suppressions keep matching.
+   * @default {} (natLess and httpOnly false)
+   */
+  readonly modes?: PolicyModes;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
@@ -35,6 +44,7 @@ export class PolicyAspect implements IAspect {
   private readonly production: boolean;
   private readonly suppressions: Suppression[];
   private readonly rules: PolicyRule[];
+  private readonly modes: PolicyModes;
   private stack?: TerraformStack;
   private readonly elements = new Set<TerraformElement>();
   private visited = false;
@@ -44,6 +54,7 @@ export class PolicyAspect implements IAspect {
     this.production = options.production;
     this.rules = options.rules ?? ALL_RULES;
     this.suppressions = options.suppressions ?? [];
+    this.modes = options.modes ?? {};
     validateRules(this.rules);
     validateSuppressions(this.suppressions, this.rules);
   }
@@ -109,14 +120,15 @@ export class PolicyAspect implements IAspect {
         }
         if (detail === undefined) continue;
         const suppression = this.suppressions.find((entry) => entry.rule === rule.id && entry.resource === self.path);
+        const moded = applyModes(this.modes, this.production, rule, detail, { self, all });
         findings.push({
           rule: rule.id,
-          severity: rule.severity,
+          severity: moded.severity,
           resource: self.path,
           address: addressOf(self),
           title: rule.title,
-          detail,
-          fix: rule.fix,
+          detail: moded.detail,
+          fix: moded.fix,
           ...(suppression ? { suppressedReason: suppression.reason } : {}),
         });
       }

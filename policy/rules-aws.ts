@@ -35,28 +35,46 @@ interface Ingress {
   protocol: string;
   ports: PortRange;
   cidrs: string[];
+  /** Security groups and prefix lists it admits, as written (references or ids). */
+  peers: unknown[];
   /** The security group it opens; the group itself for inline ingress. */
   group: unknown;
 }
 
 function ingressOf(config: any, self: ResolvedResource): Ingress[] {
   const cidrsOf = (...lists: unknown[]) => lists.flatMap((list) => blocks(list)).filter((cidr): cidr is string => typeof cidr === "string");
-  const entry = (where: string, rule: any, cidrs: string[], group: unknown): Ingress => {
+  const entry = (where: string, rule: any, cidrs: string[], peers: unknown[], group: unknown): Ingress => {
     const protocol = normalizeProtocol(rule.ip_protocol ?? rule.protocol);
     const ports = protocol === "all" ? { from: 0, to: 65535 } : { from: numberOf(rule.from_port), to: numberOf(rule.to_port) };
-    return { where, protocol, ports, cidrs, group };
+    return { where, protocol, ports, cidrs, peers: peers.filter((peer) => peer !== undefined), group };
   };
+  // `self = true` admits the group's own members: a peer like any other.
+  const selfPeer = (rule: any, group: unknown) => (isTrue(rule.self) ? [group] : []);
   switch (self.type) {
     case "aws_vpc_security_group_ingress_rule":
-      return [entry("", config, cidrsOf(config.cidr_ipv4, config.cidr_ipv6), config.security_group_id)];
+      return [
+        entry("", config, cidrsOf(config.cidr_ipv4, config.cidr_ipv6), [config.referenced_security_group_id, config.prefix_list_id], config.security_group_id),
+      ];
     case "aws_security_group_rule":
       return config.type === "ingress"
-        ? [entry("", config, cidrsOf(config.cidr_blocks, config.ipv6_cidr_blocks), config.security_group_id)]
+        ? [
+            entry("", config, cidrsOf(config.cidr_blocks, config.ipv6_cidr_blocks), [
+              config.source_security_group_id,
+              ...blocks(config.prefix_list_ids),
+              ...selfPeer(config, config.security_group_id),
+            ], config.security_group_id),
+          ]
         : [];
-    default:
+    default: {
+      const group = `\${${self.type}.${self.logicalId}.id}`;
       return blocks(config.ingress).map((rule, index) =>
-        entry(`ingress[${index}] `, rule, cidrsOf(rule.cidr_blocks, rule.ipv6_cidr_blocks), `\${${self.type}.${self.logicalId}.id}`),
+        entry(`ingress[${index}] `, rule, cidrsOf(rule.cidr_blocks, rule.ipv6_cidr_blocks), [
+          ...blocks(rule.security_groups),
+          ...blocks(rule.prefix_list_ids),
+          ...selfPeer(rule, group),
+        ], group),
       );
+    }
   }
 }
 
@@ -82,9 +100,12 @@ function referencedGroup(value: unknown, all: ResolvedResource[]): ResolvedResou
   return referenced(all, value, SECURITY_GROUP_TYPES);
 }
 
+function describeTraffic(ingress: Ingress): string {
+  return ingress.protocol === "all" ? "all traffic" : `${ingress.protocol || "protocol?"} ${describeRange(ingress.ports)}`;
+}
+
 function describeIngress({ ingress, cidr }: { ingress: Ingress; cidr: string }): string {
-  const what = ingress.protocol === "all" ? "all traffic" : `${ingress.protocol || "protocol?"} ${describeRange(ingress.ports)}`;
-  return `${ingress.where}${what} from ${cidr}`;
+  return `${ingress.where}${describeTraffic(ingress)} from ${cidr}`;
 }
 
 const adminIngress: PolicyRule = {
@@ -138,6 +159,41 @@ const instancePublicIp: PolicyRule = {
     );
   },
 };
+
+/**
+ * Why an instance (or launch template) admits more than the load balancer, or undefined when every
+ * ingress permission of its security groups comes from a load balancer's group and nothing else.
+ * The NAT-less layout relies on this to accept instances with public IPs.
+ */
+export function instancesAdmitMoreThanLoadBalancer(self: ResolvedResource, all: ResolvedResource[]): string | undefined {
+  const config = self.config;
+  const groups = [
+    ...blocks(config.vpc_security_group_ids),
+    ...blocks(config.security_groups),
+    ...blocks(config.network_interfaces).flatMap((nic) => blocks(nic.security_groups)),
+  ];
+  if (groups.length === 0) return "no security group is attached, so the VPC's default group applies";
+  return joinProblems(
+    groups.map((value) => {
+      const group = referencedGroup(value, all);
+      if (!group) return `security group ${show(value)} is not of this stack, so what it admits cannot be verified`;
+      const admitted = all
+        .filter((resource) => INGRESS_TYPES.includes(resource.type))
+        .flatMap((resource) => ingressOf(resource.config, resource).map((ingress) => ({ resource, ingress })))
+        .filter(({ ingress }) => refersTo(ingress.group, group));
+      return joinProblems(
+        admitted.map(({ resource, ingress }) => {
+          const others = [
+            ...ingress.cidrs,
+            ...ingress.peers.filter((peer) => !isLoadBalancerGroup(peer, all)).map((peer) => referencedGroup(peer, all)?.path ?? String(peer)),
+          ];
+          if (others.length === 0 && ingress.peers.length > 0) return undefined;
+          return `${resource.path} ${ingress.where}admits ${describeTraffic(ingress)} from ${others.join(", ") || "no source"}`;
+        }),
+      );
+    }),
+  );
+}
 
 const subnetPublicIp: PolicyRule = {
   id: "AWS-VPC-SUBNET-PUBLIC-IP",

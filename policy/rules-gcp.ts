@@ -111,6 +111,47 @@ const externalIp: PolicyRule = {
     ),
 };
 
+/**
+ * Google Front End and health-check probes, and Identity-Aware Proxy TCP forwarding: the sources a
+ * VM with an external IP may admit and still be reachable only through the load balancer (IAP
+ * checks identity before forwarding). Written out here, not imported from the constructs, so the
+ * policy does not follow a change to what the network admits.
+ */
+const LOAD_BALANCER_SOURCES = ["130.211.0.0/22", "35.191.0.0/16", "35.235.240.0/20"];
+
+/**
+ * Why a VM (or template) admits more than the load balancer, or undefined when every INGRESS allow
+ * rule that targets it (by network tag, service account, or no target at all) admits only Google's
+ * load balancer, health-check and IAP ranges. The NAT-less layout relies on this to accept external IPs.
+ */
+export function vmsAdmitMoreThanLoadBalancer(self: ResolvedResource, all: ResolvedResource[]): string | undefined {
+  const tags = blocks(self.config.tags);
+  const accounts = blocks(self.config.service_account).map((account) => account.email);
+  const targeting = all.filter((resource) => {
+    const config = resource.config;
+    if (resource.type !== "google_compute_firewall" || blocks(config.allow).length === 0 || isTrue(config.disabled)) return false;
+    if (String(config.direction ?? "INGRESS").toUpperCase() !== "INGRESS") return false;
+    const targetTags = blocks(config.target_tags);
+    const targetAccounts = blocks(config.target_service_accounts);
+    if (targetTags.length === 0 && targetAccounts.length === 0) return true; // every VM of the network
+    return targetTags.some((tag) => tags.includes(tag)) || targetAccounts.some((account) => accounts.includes(account));
+  });
+  return joinProblems(
+    targeting.map((firewall) => {
+      const config = firewall.config;
+      const ranges = blocks(config.source_ranges);
+      const others = [
+        ...ranges.filter((range) => !LOAD_BALANCER_SOURCES.includes(range)),
+        ...blocks(config.source_tags).map((tag) => `tag ${tag}`),
+        ...blocks(config.source_service_accounts).map((account) => `service account ${account}`),
+      ];
+      const unset = ranges.length === 0 && others.length === 0 ? ["0.0.0.0/0 (the default when no source is set)"] : [];
+      const sources = [...others, ...unset];
+      return sources.length > 0 ? `firewall ${firewall.path} admits ${sources.join(", ")}` : undefined;
+    }),
+  );
+}
+
 const secureBoot: PolicyRule = {
   id: "GCP-VM-SECURE-BOOT",
   severity: "medium",

@@ -51,3 +51,23 @@ export interface Finding {
   fix: string;
   suppressedReason?: string;
 }
+
+/**
+ * Deployment modes an environment chooses on purpose. Each necessarily trips some rules; with the
+ * mode on, those findings name the mode and take the mode's severity (policy/modes.ts).
+ */
+export interface PolicyModes {
+  /**
+   * NAT-less layout (aws.network.nat: none / gcp.network.nat: none): instances have public IPs
+   * instead of egressing through NAT, and admit only the load balancer.
+   * @default false
+   */
+  readonly natLess?: boolean;
+  /**
+   * HTTP-only (no domain): no certificate, so the load balancer serves plain HTTP on port 80.
+   * @default false
+   */
+  readonly httpOnly?: boolean;
+}
+
+export type PolicyMode = keyof PolicyModes;

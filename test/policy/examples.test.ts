@@ -6,18 +6,22 @@
 import { Aspects, Testing } from "cdktf";
 import { PolicyAspect } from "../../policy/policy-aspect";
 import { ALL_RULES } from "../../policy/rules";
-import { PolicyRule } from "../../policy/types";
+import { PolicyModes, PolicyRule } from "../../policy/types";
 import { formatPolicyReport } from "../../policy/report";
 import { addEnvironmentStacks, stackId } from "../../stacks/app";
 import { isProduction } from "../../stacks/common";
 import { Cloud, EnvironmentSpec } from "../../environment/schema";
-import { exampleEnvironments, synthExampleStacks } from "../support/example-stacks";
+import { exampleEnvironments, scenarioEnvironments, synthExampleStacks } from "../support/example-stacks";
 
 const ACCEPTED_FINDINGS: { stack: string; rule: string; resource: string; why: string }[] = [];
 
 /** Every example stack synthesized with its own PolicyAspect; `production` decides the mode. */
-function checkExamples(production: (environment: EnvironmentSpec) => boolean, rules?: PolicyRule[]): Record<string, PolicyAspect> {
-  const environments = exampleEnvironments();
+function checkExamples(
+  production: (environment: EnvironmentSpec) => boolean,
+  rules?: PolicyRule[],
+  modes?: PolicyModes,
+  environments = exampleEnvironments(),
+): Record<string, PolicyAspect> {
   const app = Testing.app();
   const ids = addEnvironmentStacks(app, environments);
   const aspects: Record<string, PolicyAspect> = {};
@@ -26,7 +30,7 @@ function checkExamples(production: (environment: EnvironmentSpec) => boolean, ru
       const id = stackId(cloud, environment.name);
       if (!ids.includes(id)) continue;
       const stack = app.node.findChild(id);
-      const aspect = (aspects[id] = new PolicyAspect({ production: production(environment), rules }));
+      const aspect = (aspects[id] = new PolicyAspect({ production: production(environment), rules, modes }));
       Aspects.of(stack).add(aspect);
       Testing.synth(stack as any);
     }
@@ -89,5 +93,26 @@ describe("production-only rules", () => {
     expect(aspects["aws-dev"].blocking().map((finding) => finding.rule)).toEqual(["AWS-RDS-DELETION-PROTECTION"]);
     expect(aspects["aws-prod"].findings()).toEqual([]);
     expect(aspects["gcp-prod"].findings()).toEqual([]);
+  });
+});
+
+describe("deployment modes", () => {
+  test("on the shipped examples (NAT, HTTPS with a redirect) the modes find nothing to excuse", () => {
+    const aspects = checkExamples(isProduction, undefined, { natLess: true, httpOnly: true });
+    for (const [id, aspect] of Object.entries(aspects)) expect([id, aspect.findings()]).toEqual([id, []]);
+  });
+
+  // The deployment-shape examples that choose each mode: the real constructs, so the NAT-less
+  // claim (instances admit only the load balancer) is checked against what the stacks build.
+  test.each([
+    ["nat-less", "natLess", ["AWS-EC2-PUBLIC-IP", "GCP-VM-EXTERNAL-IP"], "NAT-less layout (aws.network.nat: none / gcp.network.nat: none): "],
+    ["http-only", "httpOnly", ["AWS-ELB-HTTP-REDIRECT", "GCP-LB-HTTP-REDIRECT"], "HTTP-only: no domain, so no certificate; add a domain for HTTPS ("],
+  ] as const)("examples/%s: high without the mode, medium naming the mode with it (development)", (shape, mode, rules, prefix) => {
+    const summary = (modes?: PolicyModes) =>
+      Object.values(checkExamples(() => false, undefined, modes, scenarioEnvironments(shape))).flatMap((aspect) =>
+        aspect.findings().map((finding) => `${finding.severity} ${finding.rule} ${finding.detail.startsWith(prefix) ? "names the mode" : "plain"}`),
+      );
+    expect(summary()).toEqual(rules.map((rule) => `high ${rule} plain`));
+    expect(summary({ [mode]: true })).toEqual(rules.map((rule) => `medium ${rule} names the mode`));
   });
 });

@@ -48,6 +48,19 @@ export function compliantLoadBalancer(scope: Construct, id: string): { group: Se
   return { group, alb };
 }
 
+/** The instances' security group as the project builds it: tcp 3000 from the load balancer's group only. */
+export function instancesBehind(scope: Construct, loadBalancerGroup: SecurityGroup): SecurityGroup {
+  const instances = new SecurityGroup(scope, "instances", { vpcId: "vpc-1" });
+  new VpcSecurityGroupIngressRule(scope, "from-alb", {
+    securityGroupId: instances.id,
+    ipProtocol: "tcp",
+    fromPort: 3000,
+    toPort: 3000,
+    referencedSecurityGroupId: loadBalancerGroup.id,
+  });
+  return instances;
+}
+
 export function compliantLaunchTemplate(scope: Construct, id: string): LaunchTemplate {
   return new LaunchTemplate(scope, id, {
     name: id,

@@ -15,7 +15,7 @@ import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-ma
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { compliantDatabase, compliantLaunchTemplate, compliantLoadBalancer } from "./fixtures-aws";
+import { compliantDatabase, compliantLaunchTemplate, compliantLoadBalancer, instancesBehind } from "./fixtures-aws";
 import { compliantSql, compliantTemplate, firewall, httpFrontEnd } from "./fixtures-gcp";
 import { checkFixture, findingsOf } from "./support";
 
@@ -48,14 +48,7 @@ describe("AWS", () => {
           sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
           defaultAction: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }],
         });
-        const instances = new SecurityGroup(scope, "instances", { vpcId: "vpc-1" });
-        new VpcSecurityGroupIngressRule(scope, "from-alb", {
-          securityGroupId: instances.id,
-          ipProtocol: "tcp",
-          fromPort: 3000,
-          toPort: 3000,
-          referencedSecurityGroupId: group.id,
-        });
+        const instances = instancesBehind(scope, group);
         // Egress to anywhere is not ingress.
         new SecurityGroupRule(scope, "egress", {
           type: "egress",

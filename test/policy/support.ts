@@ -5,7 +5,7 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { Construct } from "constructs";
 import { PolicyAspect } from "../../policy/policy-aspect";
 import { ALL_RULES } from "../../policy/rules";
-import { Finding, PolicyRule, Suppression } from "../../policy/types";
+import { Finding, PolicyModes, PolicyRule, Suppression } from "../../policy/types";
 
 export type Cloud = "aws" | "gcp";
 
@@ -16,6 +16,7 @@ export interface CheckOptions {
   production?: boolean;
   suppressions?: Suppression[];
   rules?: PolicyRule[];
+  modes?: PolicyModes;
 }
 
 /** A stack with the cloud's provider, the fixture, and a PolicyAspect, synthesized once. */
@@ -24,7 +25,8 @@ export function checkFixture(cloud: FixtureCloud, build: (scope: Construct) => v
   if (cloud === "aws") new AwsProvider(stack, "aws", { region: "eu-west-1" });
   else if (cloud === "gcp") new GoogleProvider(stack, "google", { project: "test-project", region: "europe-west1" });
   build(stack);
-  const aspect = new PolicyAspect({ production: options.production ?? false, suppressions: options.suppressions, rules: options.rules });
+  const { production = false, suppressions, rules, modes } = options;
+  const aspect = new PolicyAspect({ production, suppressions, rules, modes });
   Aspects.of(stack).add(aspect);
   Testing.synth(stack);
   return aspect;
