@@ -98,7 +98,12 @@ const service = z.strictObject({
    */
   image: containerImage.optional(),
   /** Plain environment variables for the container (never secrets: the database password is read from the secret store). */
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name (letters, digits, _)"), z.string()).optional(),
+  env: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name (letters, digits, _)"),
+      z.string().regex(/^[^\r\n]*$/, "must be one line (the container's env file has one variable per line)"),
+    )
+    .optional(),
   /** A canary release of `image`: `{strategy: canary, canary: {image, percent}}`; promote or drop it by editing the file. */
   release: z
     .strictObject({

@@ -6,7 +6,7 @@
 import { Ipv4Block, contains, isRfc1918, overlaps, parseIpv4Cidr } from "../lib/cidr";
 import { describeSupportedVersions, supportedMajorVersion } from "../lib/database-versions";
 import { ELB_NAME_MAX as AWS_LB_NAME_MAX } from "../constructs/aws/limits";
-import { awsTargetGroupName, resourcePrefix } from "../lib/naming";
+import { awsCanaryTargetGroupName, awsTargetGroupName, resourcePrefix } from "../lib/naming";
 import { LARGEST_CARVABLE_VPC_PREFIX, SUBNET_TIERS, SubnetTier } from "../lib/subnet-layout";
 import { checkParity } from "./parity";
 import { checkRelease } from "./validate-release";
@@ -235,7 +235,10 @@ function checkNameLengths(environment: string, spec: EnvironmentFile, report: Re
     report("project", `load balancer name "${prefix}" is ${prefix.length} characters (AWS allows ${AWS_LB_NAME_MAX}; shorten project or the file name)`);
   }
   spec.services.forEach((service, index) => {
-    const name = awsTargetGroupName(prefix, service.name, service.port);
+    // A canary's target group carries a "c" before the port: one character more.
+    const name = service.release
+      ? awsCanaryTargetGroupName(prefix, service.name, service.port)
+      : awsTargetGroupName(prefix, service.name, service.port);
     if (name.length > AWS_LB_NAME_MAX) {
       report(
         `services[${index}].name`,

@@ -22,3 +22,11 @@ export function serviceResourceName(prefix: string, service: string): string {
 export function awsTargetGroupName(loadBalancerName: string, service: string, port: number): string {
   return `${loadBalancerName}-${service}-${port}`;
 }
+
+/**
+ * `<load balancer name>-<service>-c<port>`: the canary's target group, beside the stable
+ * "<load balancer name>-<service>-<port>", with the port in the name for the same reason.
+ */
+export function awsCanaryTargetGroupName(loadBalancerName: string, service: string, port: number): string {
+  return `${loadBalancerName}-${service}-c${port}`;
+}

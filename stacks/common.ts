@@ -119,7 +119,12 @@ export function attachPolicy(stack: TerraformStack, environment: EnvironmentSpec
   const suppressions = environment.policy.suppressions
     .filter((suppression) => suppression.cloud === undefined || suppression.cloud === cloud)
     .map(({ rule, resource, reason }) => ({ rule, resource, reason }));
-  const policy = new PolicyAspect({ production: isProduction(environment), suppressions });
+  // Modes the file chose on purpose: the findings they necessarily cause name the mode instead.
+  const modes = {
+    natLess: environment[cloud]?.network.nat === "none",
+    httpOnly: environment.domain === undefined,
+  };
+  const policy = new PolicyAspect({ production: isProduction(environment), suppressions, modes });
   Aspects.of(stack).add(policy);
   return policy;
 }

@@ -16,7 +16,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { awsTargetGroupName } from "../../lib/naming";
+import { awsCanaryTargetGroupName, awsTargetGroupName } from "../../lib/naming";
 import { parseIpv4Cidr } from "../../lib/cidr";
 import { HealthCheckSettings, targetGroupHealthCheck } from "./health-check";
 import { PropsError, propsFailure } from "../../lib/errors";
@@ -38,14 +38,6 @@ export interface CanaryRelease {
    * group, 1..50; the stable group gets the rest.
    */
   readonly weight: number;
-}
-
-/**
- * `<load balancer name>-<service>-c<port>`: the canary's target group, beside the stable
- * "<load balancer name>-<service>-<port>", with the port in the name for the same reason.
- */
-export function awsCanaryTargetGroupName(loadBalancerName: string, service: string, port: number): string {
-  return `${loadBalancerName}-${service}-c${port}`;
 }
 
 /**
