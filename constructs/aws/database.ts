@@ -65,7 +65,7 @@ const MAX_STORAGE_GB = RDS_STORAGE_GB.max;
 /** A week of point-in-time recovery at least: fewer days is a policy choice this construct refuses. */
 const MIN_BACKUP_RETENTION_DAYS = 7;
 const MAX_BACKUP_RETENTION_DAYS = RDS_BACKUP_RETENTION_DAYS.max;
-/** The final snapshot appends "-final" to the identifier. */
+/** The final snapshot appends "-final-<14 digits>" to the identifier, well within a snapshot id's 255 characters. */
 const MAX_IDENTIFIER_LENGTH = RDS_IDENTIFIER_MAX;
 
 export interface DatabaseProps {
@@ -124,7 +124,7 @@ export interface DatabaseProps {
    */
   readonly deletionProtection?: boolean;
   /**
-   * Delete without the final snapshot `<name>-final`. Leave false for any data worth keeping.
+   * Delete without the final snapshot `<name>-final-<creation time, YYYYMMDDhhmmss UTC>`. Leave false for any data worth keeping.
    * @default false
    */
   readonly skipFinalSnapshot?: boolean;
@@ -239,10 +239,20 @@ export class Database extends Construct implements Connectable {
       skipFinalSnapshot: props.skipFinalSnapshot ?? false,
       deleteAutomatedBackups: !(props.retainAutomatedBackups ?? true),
       // Changing engine_version to a new major (with the matching parameter group family) is an
-      // upgrade RDS refuses unless this is set; it is applied in the maintenance window.
+      // upgrade RDS refuses unless this is set.
       allowMajorVersionUpgrade: true,
+      // A major upgrade swaps the parameter group too: deferred to the maintenance window, the apply
+      // would go on to delete the old group while it is still attached (InvalidDBParameterGroupState).
+      // Applied now, the instance moves to the new group before create_before_destroy deletes the old
+      // one. The price: every other change (class, storage, Multi-AZ) also happens at apply time, with
+      // its restart, not in the window. Here the apply is the change request, so it runs when applied.
+      applyImmediately: true,
       // Always set: without it, turning skipFinalSnapshot off later would only fail at destroy time.
-      finalSnapshotIdentifier: `${name}-final`,
+      // Unique per instance (its creation time), or destroying a re-created environment fails on the
+      // snapshot the previous destroy left (DBSnapshotAlreadyExists). timestamp() is only known at
+      // apply, so the value is fixed at creation and ignored afterwards instead of changing every plan.
+      finalSnapshotIdentifier: `${name}-final-${Fn.formatdate("YYYYMMDDhhmmss", Fn.timestamp())}`,
+      lifecycle: { ignoreChanges: ["final_snapshot_identifier"] },
       autoMinorVersionUpgrade: true,
       enabledCloudwatchLogsExports: [...traits.logExports],
       performanceInsightsEnabled: props.performanceInsights ?? false,

@@ -51,6 +51,9 @@ function allKeys(value: unknown, keys: string[] = []): string[] {
   return keys;
 }
 
+/** The final snapshot is named after the instance's creation time (see "lifecycle" below). */
+const FINAL_SNAPSHOT_IDENTIFIER = 'prod-db-final-${formatdate("YYYYMMDDhhmmss", timestamp())}';
+
 describe("Database", () => {
   const synth = build();
   const instance = synth.only("aws_db_instance");
@@ -98,7 +101,7 @@ describe("Database", () => {
         copy_tags_to_snapshot: true,
         deletion_protection: true,
         skip_final_snapshot: false,
-        final_snapshot_identifier: "prod-db-final",
+        final_snapshot_identifier: FINAL_SNAPSHOT_IDENTIFIER,
         auto_minor_version_upgrade: true,
         performance_insights_enabled: false,
       });
@@ -112,6 +115,32 @@ describe("Database", () => {
       expect(instance.db_subnet_group_name).toBe(ref("aws_db_subnet_group", idOf(synth, "aws_db_subnet_group"), "name"));
       expect(instance.vpc_security_group_ids).toEqual([dbSg]);
       expect(instance.parameter_group_name).toBe(ref("aws_db_parameter_group", idOf(synth, "aws_db_parameter_group"), "name"));
+    });
+  });
+
+  describe("lifecycle", () => {
+    it("upgrades a major version at once, on a new parameter group created before the old one is deleted", () => {
+      // 8.0 -> 8.4 changes engine_version and the family: the group's name changes with the family, so
+      // Terraform creates the new group, moves the instance now (not in the maintenance window, when the
+      // old group would still be attached as Terraform deletes it) and then deletes the old group.
+      const before = build({ engine: "mysql", engineVersion: "8.0" });
+      const after = build({ engine: "mysql", engineVersion: "8.4" });
+      for (const synthesized of [before, after]) {
+        expect(synthesized.only("aws_db_instance")).toMatchObject({ allow_major_version_upgrade: true, apply_immediately: true });
+        expect(synthesized.only("aws_db_parameter_group").lifecycle).toEqual({ create_before_destroy: true });
+      }
+      expect(before.only("aws_db_parameter_group")).toMatchObject({ name: "prod-db-mysql8-0", family: "mysql8.0" });
+      expect(after.only("aws_db_parameter_group")).toMatchObject({ name: "prod-db-mysql8-4", family: "mysql8.4" });
+      expect(after.only("aws_db_instance").parameter_group_name).toBe(
+        ref("aws_db_parameter_group", idOf(after, "aws_db_parameter_group"), "name"),
+      );
+    });
+
+    it("names the final snapshot after the creation time and keeps that name (no diff on later plans)", () => {
+      // timestamp() is unknown until apply; ignore_changes keeps the value stored at creation, so a
+      // re-created environment gets a new name and an existing one never shows a change.
+      expect(instance.final_snapshot_identifier).toBe(FINAL_SNAPSHOT_IDENTIFIER);
+      expect(instance.lifecycle).toEqual({ ignore_changes: ["final_snapshot_identifier"] });
     });
   });
 
@@ -263,7 +292,7 @@ describe("Database", () => {
       backup_retention_period: 35,
       deletion_protection: false,
       skip_final_snapshot: true,
-      final_snapshot_identifier: "prod-db-final",
+      final_snapshot_identifier: FINAL_SNAPSHOT_IDENTIFIER,
       performance_insights_enabled: true,
     });
     expect(custom.only("aws_db_parameter_group").family).toBe("mysql8.4");
