@@ -53,7 +53,7 @@ const MAX_DISK_GB = 65536;
 export interface GcpInstanceGroupProps {
   /**
    * Base name of every resource (template prefix, group, autoscaler, instances, network tag) and of the
-   * service account id. Lower-case letters, digits and "-", starting with a letter, not ending with "-",
+   * service account id; the group's own name adds a short hash of `zones` (see `instanceGroupManagerName`). Lower-case letters, digits and "-", starting with a letter, not ending with "-",
    * at most 53 characters (the instance template's name_prefix limit).
    */
   readonly name: string;
@@ -217,7 +217,12 @@ export class GcpInstanceGroup extends Construct {
 
     const manager = new ComputeRegionInstanceGroupManager(this, "group", {
       project: props.project,
-      name,
+      // distribution_policy_zones is ForceNew. Under a fixed name the old group had to go first, which
+      // the backend service still using it refuses (resourceInUseByAnotherResource). Named after its
+      // zones and created before the old one is destroyed, the new group takes the old one's place in
+      // the backend service and the autoscaler (both updated in place) before the old one is deleted.
+      name: instanceGroupManagerName(name, props.zones),
+      lifecycle: { createBeforeDestroy: true },
       description: `Instances of ${name}`,
       baseInstanceName: name,
       region: props.region,
@@ -262,6 +267,16 @@ export class GcpInstanceGroup extends Construct {
     this.portName = portName;
     this.port = props.port;
   }
+}
+
+/**
+ * "<name>-<6 hex characters of the SHA-256 of the sorted zones>": a group name that changes exactly
+ * when the zones do. Sorted because the provider keeps the zones as a set: reordering them is no change.
+ * At most 60 characters for the longest group name (53), within GCP's 63.
+ */
+export function instanceGroupManagerName(name: string, zones: readonly string[]): string {
+  const hash = createHash("sha256").update([...zones].sort().join(",")).digest("hex").slice(0, 6);
+  return `${name}-${hash}`;
 }
 
 /**

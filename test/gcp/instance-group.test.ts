@@ -7,6 +7,7 @@ import {
   GcpInstanceGroup,
   GcpInstanceGroupProps,
   INSTANCE_ROLES,
+  instanceGroupManagerName,
   serviceAccountId,
 } from "../../constructs/gcp/instance-group";
 import { schemaProblems } from "../support/provider-schema";
@@ -206,7 +207,8 @@ describe("GcpInstanceGroup", () => {
     it("is regional, spread over the given zones, and runs the template", () => {
       expect(manager).toMatchObject({
         project: "test-project",
-        name: "shop-prod-web",
+        // sha256("europe-west1-b,europe-west1-c,europe-west1-d") starts with 358b5f.
+        name: "shop-prod-web-358b5f",
         base_instance_name: "shop-prod-web",
         region: "europe-west1",
         distribution_policy_zones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"],
@@ -233,6 +235,29 @@ describe("GcpInstanceGroup", () => {
       });
       const { synth: single } = build({ zones: ["europe-west1-b"] });
       expect(single.only("google_compute_region_instance_group_manager").update_policy.max_surge_fixed).toBe(1);
+    });
+
+    it("survives a zone change: a new group named after the zones, created before the old one is deleted", () => {
+      // distribution_policy_zones is ForceNew; the backend service and the autoscaler follow the new
+      // group through references (updated in place) before Terraform deletes the old one.
+      expect(manager.lifecycle).toEqual({ create_before_destroy: true });
+      const { synth: moved } = build({ zones: ["europe-west1-b", "europe-west1-c"] });
+      const movedManager = moved.only("google_compute_region_instance_group_manager");
+      expect(movedManager.name).toBe(instanceGroupManagerName("shop-prod-web", ["europe-west1-b", "europe-west1-c"]));
+      expect(movedManager.name).not.toBe(manager.name);
+      expect(movedManager.base_instance_name).toBe("shop-prod-web");
+      const movedId = idOf(moved, "google_compute_region_instance_group_manager");
+      expect(moved.only("google_compute_region_autoscaler")).toMatchObject({
+        name: "shop-prod-web",
+        target: ref("google_compute_region_instance_group_manager", movedId, "id"),
+      });
+    });
+
+    it("keeps its name when the same zones are listed in another order (the provider holds them as a set)", () => {
+      expect(instanceGroupManagerName("web", ["europe-west1-d", "europe-west1-b"])).toBe(
+        instanceGroupManagerName("web", ["europe-west1-b", "europe-west1-d"]),
+      );
+      expect(instanceGroupManagerName("a".repeat(53), ["europe-west1-b"])).toHaveLength(60);
     });
 
     it("leaves the size to the autoscaler and waits for the role bindings", () => {
