@@ -3,7 +3,7 @@
  * the stacks use, the firewall rules the services need on either, the private service access
  * peering, and the checks of their props.
  */
-import { ITerraformDependable } from "cdktf";
+import { DataResource, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeFirewall } from "@cdktf/provider-google/lib/compute-firewall";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
@@ -52,6 +52,20 @@ export interface IGcpNetwork {
 export const GOOGLE_LOAD_BALANCER_RANGES = ["130.211.0.0/22", "35.191.0.0/16"] as const;
 /** Source range of Identity-Aware Proxy TCP forwarding. */
 export const IAP_TCP_FORWARDING_RANGE = "35.235.240.0/20";
+
+/**
+ * Destroy-time step removing the private service access peering the way the console does
+ * (compute networks.removePeering), which works once the producers are gone, unlike the provider's
+ * deleteConnection; google 6.50 has no deletion_policy for it (ABANDON or unset only). Skipped when
+ * the peering is already gone. Needs gcloud with the deploying credentials where Terraform runs.
+ */
+export const PEERING_REMOVAL_COMMAND = [
+  'project=${regex("projects/([^/]+)/global/networks/([^/]+)$", self.input.network)[0]}',
+  'network=${regex("projects/([^/]+)/global/networks/([^/]+)$", self.input.network)[1]}',
+  'if gcloud compute networks peerings list --project="$project" --network="$network" --format="value(name)" | grep -qx servicenetworking-googleapis-com; then',
+  '  gcloud compute networks peerings delete servicenetworking-googleapis-com --project="$project" --network="$network" --quiet',
+  "fi",
+].join("\n");
 
 const NAME_SUFFIXES = ["-vpc", "-subnet", "-router", "-nat", "-psa", "-allow-iap-ssh"] as const;
 const LONGEST_SUFFIX = Math.max(...NAME_SUFFIXES.map((s) => s.length));
@@ -134,12 +148,23 @@ export abstract class GcpNetworkBase extends Construct {
       prefixLength: range.prefix,
       network: this.target.networkId,
     });
+    const peeringRemoval = new DataResource(this, "private-service-peering-removal", {
+      input: { network: this.target.networkId },
+      dependsOn: [serviceAddress],
+      provisioners: [{ type: "local-exec", when: "destroy", command: PEERING_REMOVAL_COMMAND }],
+    });
     return new ServiceNetworkingConnection(this, "private-service-connection", {
       network: this.target.networkId,
       service: "servicenetworking.googleapis.com",
       reservedPeeringRanges: [serviceAddress.name],
-      // Deleting the peering fails while Cloud SQL still uses it; Google removes it with the network.
+      // Deleting the connection (servicenetworking deleteConnection) fails for hours to days after the
+      // last Cloud SQL instance is gone ("Producer services ... are still using this connection";
+      // hashicorp/terraform-provider-google#16275, #19908, #18834), so it is only forgotten, and the
+      // peering it leaves, which would block deleting the reserved range and the VPC, is removed by
+      // peeringRemoval. Depending on it puts that removal after everything that uses the connection
+      // (the Cloud SQL instance) and before the range and the network on destroy.
       deletionPolicy: "ABANDON",
+      dependsOn: [peeringRemoval],
     });
   }
 }

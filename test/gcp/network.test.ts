@@ -1,6 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { GcpNetwork, GcpNetworkProps, IGcpNetwork, LoadBalancerHealthCheckRuleOptions } from "../../constructs/gcp/network";
+import { PEERING_REMOVAL_COMMAND } from "../../constructs/gcp/network-base";
 import { idOf, ref, Synthesized, synthWith } from "../support/synth";
 
 const base: GcpNetworkProps = {
@@ -133,15 +134,35 @@ describe("private service access", () => {
     });
   });
 
-  test("the peering connection uses that range's name, on this network, and is abandoned on destroy", () => {
+  test("the peering connection uses that range's name, on this network, and is forgotten on destroy after the peering's removal", () => {
     const { synth } = build();
     const addressId = idOf(synth, "google_compute_global_address");
+    const removalId = idOf(synth, "terraform_data");
     expect(synth.only("google_service_networking_connection")).toEqual({
       network: networkRef(synth),
       service: "servicenetworking.googleapis.com",
       reserved_peering_ranges: [ref("google_compute_global_address", addressId, "name")],
       deletion_policy: "ABANDON",
+      depends_on: [`terraform_data.${removalId}`],
     });
+  });
+
+  test("destroy removes the peering between the Cloud SQL instance and the reserved range / VPC", () => {
+    // Destroy runs in reverse dependency order: Cloud SQL (depends on the connection) -> connection
+    // (ABANDON, depends on the removal) -> removal (gcloud removes the peering) -> range -> VPC.
+    const { synth } = build();
+    const addressId = idOf(synth, "google_compute_global_address");
+    const removal = synth.only("terraform_data");
+    expect(removal.input).toEqual({ network: networkRef(synth) });
+    expect(removal.depends_on).toEqual([`google_compute_global_address.${addressId}`]);
+    expect(removal.provisioner).toEqual([{ "local-exec": { when: "destroy", command: PEERING_REMOVAL_COMMAND } }]);
+  });
+
+  test("the removal command finds project and network in the network id and skips a peering already gone", () => {
+    // Only self may be referenced in a destroy-time provisioner: the network comes from self.input.
+    expect(PEERING_REMOVAL_COMMAND).toContain('regex("projects/([^/]+)/global/networks/([^/]+)$", self.input.network)');
+    expect(PEERING_REMOVAL_COMMAND).not.toMatch(/\$\{(?!regex\()/);
+    expect(PEERING_REMOVAL_COMMAND).toMatch(/peerings list .*grep -qx servicenetworking-googleapis-com; then\n {2}gcloud compute networks peerings delete servicenetworking-googleapis-com/);
   });
 
   test("a /24 range is accepted", () => {
