@@ -128,3 +128,14 @@ export function attachPolicy(stack: TerraformStack, environment: EnvironmentSpec
   Aspects.of(stack).add(policy);
   return policy;
 }
+
+/**
+ * The Terraform version every stack needs: write-only arguments (the GCP database password, kept out of state and
+ * plans) need 1.11, ephemeral resources 1.10. Declared in every stack, so an older Terraform refuses at init
+ * instead of failing on an unknown block or, worse, half-applying.
+ */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.11";
+
+export function requireTerraform(stack: TerraformStack): void {
+  stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+}

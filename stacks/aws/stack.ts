@@ -17,7 +17,7 @@ import { LoadBalancer } from "../../constructs/aws/load-balancer";
 import { INetwork } from "../../constructs/aws/existing-network";
 import { Network } from "../../constructs/aws/network";
 import { EnvironmentSpec } from "../../environment/schema";
-import { attachPolicy, databaseEnv, DatabaseConnection, routedHostnames, serviceUrls } from "../common";
+import { attachPolicy, requireTerraform, databaseEnv, DatabaseConnection, routedHostnames, serviceUrls } from "../common";
 import { AwsStackProps, awsStackProps, ServiceInstanceGroupProps } from "./props";
 
 export class AwsWebStack extends TerraformStack {
@@ -35,6 +35,7 @@ export class AwsWebStack extends TerraformStack {
     super(scope, id);
     const props = awsStackProps(environment, id);
     this.policy = attachPolicy(this, environment, "aws");
+    requireTerraform(this);
 
     new AwsProvider(this, "aws", { region: props.region, defaultTags: [{ tags: props.defaultTags }] });
     this.configureBackend(props.backend);

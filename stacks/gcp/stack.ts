@@ -19,7 +19,7 @@ import { GcpLoadBalancer } from "../../constructs/gcp/load-balancer";
 import { GcpNetwork } from "../../constructs/gcp/network";
 import { IGcpNetwork } from "../../constructs/gcp/network-base";
 import { EnvironmentSpec } from "../../environment/schema";
-import { attachPolicy, databaseEnv, DatabaseConnection, routedHostnames, serviceUrls } from "../common";
+import { attachPolicy, requireTerraform, databaseEnv, DatabaseConnection, routedHostnames, serviceUrls } from "../common";
 import { GcpServiceProps, GcpStackProps, gcpStackProps } from "./props";
 
 export class GcpWebStack extends TerraformStack {
@@ -37,6 +37,7 @@ export class GcpWebStack extends TerraformStack {
     super(scope, id);
     const props = gcpStackProps(environment, id);
     this.policy = attachPolicy(this, environment, "gcp");
+    requireTerraform(this);
 
     new GoogleProvider(this, "google", { project: props.project, region: props.region, defaultLabels: props.defaultLabels });
     if ("local" in props.backend) new LocalBackend(this, props.backend.local);

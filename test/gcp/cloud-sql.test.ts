@@ -4,6 +4,7 @@ import { ComputeNetwork } from "@cdktf/provider-google/lib/compute-network";
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { CloudSqlDatabase, CloudSqlDatabaseProps, cloudSqlDatabaseVersion } from "../../constructs/gcp/cloud-sql";
+import { schemaProblems } from "../support/provider-schema";
 import { idOf, ref, synthWith, Synthesized } from "../support/synth";
 
 /** Builds the database next to the VPC and the private service connection it needs. */
@@ -52,8 +53,8 @@ describe("CloudSqlDatabase", () => {
   const synth = build();
   const instance = synth.only("google_sql_database_instance");
   const instanceId = idOf(synth, "google_sql_database_instance");
-  const passwordId = idOf(synth, "random_password");
-  const passwordRef = ref("random_password", passwordId, "result");
+  const passwordNames = Object.keys(synth.json.ephemeral?.random_password ?? {});
+  const passwordRef = ref("ephemeral.random_password", passwordNames[0], "result");
   const secretId = idOf(synth, "google_secret_manager_secret");
 
   describe("instance", () => {
@@ -184,12 +185,13 @@ describe("CloudSqlDatabase", () => {
       });
     });
 
-    it("creates the user in the instance with the generated password (no host on PostgreSQL)", () => {
+    it("creates the user in the instance with the generated password, write-only (no host on PostgreSQL)", () => {
       expect(synth.only("google_sql_user")).toEqual({
         name: "app",
         project: "my-project",
         instance: ref("google_sql_database_instance", instanceId, "name"),
-        password: passwordRef,
+        password_wo: passwordRef,
+        password_wo_version: 1,
         deletion_policy: "ABANDON",
       });
     });
@@ -204,15 +206,21 @@ describe("CloudSqlDatabase", () => {
   });
 
   describe("password", () => {
-    it("is generated, long, and uses only specials that are safe in connection strings", () => {
-      const password = synth.only("random_password");
+    it("is drawn by one ephemeral random_password: long, with only specials that are safe in connection strings", () => {
+      expect(passwordNames).toHaveLength(1);
+      const password = synth.json.ephemeral.random_password[passwordNames[0]];
       expect(password.length).toBeGreaterThanOrEqual(32);
       expect(password.special).toBe(true);
       expect(password.override_special).toMatch(/^[-_.~]+$/);
       expect(password).toMatchObject({ min_lower: 2, min_upper: 2, min_numeric: 2, min_special: 2 });
     });
 
-    it("is kept in Secret Manager with automatic replication", () => {
+    it("is never a managed random_password, so neither state nor plans hold it", () => {
+      expect(synth.resources("random_password")).toEqual({});
+      expect(synth.json.data?.random_password).toBeUndefined();
+    });
+
+    it("is kept in Secret Manager with automatic replication, write-only, replaced create-before-destroy", () => {
       expect(synth.only("google_secret_manager_secret")).toMatchObject({
         secret_id: "prod-db-db-password",
         project: "my-project",
@@ -220,20 +228,62 @@ describe("CloudSqlDatabase", () => {
       });
       expect(synth.only("google_secret_manager_secret_version")).toEqual({
         secret: ref("google_secret_manager_secret", secretId, "id"),
-        secret_data: passwordRef,
+        secret_data_wo: passwordRef,
+        secret_data_wo_version: 1,
+        lifecycle: { create_before_destroy: true },
       });
     });
 
-    it("never appears as a literal: every password or secret value is a reference to the random_password", () => {
+    it("has one version for the user and its secret copy, so a bump rotates both together", () => {
+      const rotated = build({ passwordVersion: 4 });
+      expect(rotated.only("google_sql_user").password_wo_version).toBe(4);
+      expect(rotated.only("google_secret_manager_secret_version").secret_data_wo_version).toBe(4);
+      // Only the version changes: the ephemeral block and every reference stay as they are.
+      expect(rotated.json.ephemeral).toEqual(synth.json.ephemeral);
+      expect(rotated.only("google_sql_user").password_wo).toBe(passwordRef);
+    });
+
+    it("rejects a version that is not an integer from 1", () => {
+      for (const version of [0, -1, 1.5, NaN]) {
+        expect(props({ passwordVersion: version })).toThrow(
+          `${error("passwordVersion")}${version} is not allowed (an integer from 1; bump it to rotate the password)`,
+        );
+      }
+      expect(props({ passwordVersion: 2 })).not.toThrow();
+    });
+
+    it("never appears as a literal: every password or secret value is a write-only reference to the ephemeral password", () => {
       for (const json of [synth.json, build({ engine: "mysql", engineVersion: "8.0" }).json]) {
         const secrets = allEntries(json).filter(([key]) => /password(_wo)?$|^secret_data(_wo)?$/.test(key) && key !== "random_password");
-        expect(secrets.length).toBeGreaterThanOrEqual(2);
-        for (const [, value] of secrets) expect(value).toMatch(/^\$\{random_password\.[^.]+\.result\}$/);
+        expect(secrets.map(([key]) => key).sort()).toEqual(["password_wo", "secret_data_wo"]);
+        for (const [, value] of secrets) expect(value).toMatch(/^\$\{ephemeral\.random_password\.[^.]+\.result\}$/);
       }
+    });
+
+    it("is valid against the google 6.50.0 and random 3.7.2 schemas (ephemeral values in write-only arguments only)", () => {
+      for (const json of [synth.json, build({ engine: "mysql", engineVersion: "8.0", passwordVersion: 3 }).json]) {
+        expect(schemaProblems(json)).toEqual([]);
+        expect(schemaProblems(json, "random-3.7.2", "random_")).toEqual([]);
+      }
+    });
+
+    it("is caught by the schema check if it ever flowed into an argument that is stored", () => {
+      const json = JSON.parse(JSON.stringify(synth.json));
+      const [userId] = Object.keys(json.resource.google_sql_user);
+      json.resource.google_sql_user[userId].password = passwordRef;
+      expect(schemaProblems(json)).toEqual([`google_sql_user.${userId}.password: an ephemeral value is only allowed in a write-only argument`]);
+      json.ephemeral.random_password[passwordNames[0]].lenght = 40;
+      expect(schemaProblems(json, "random-3.7.2", "random_")).toEqual([
+        `ephemeral.random_password.${passwordNames[0]}.lenght: no argument or block type is named "lenght"`,
+      ]);
     });
   });
 
   describe("random provider", () => {
+    it("is declared (required_providers), which the ephemeral random_password needs", () => {
+      expect(synth.json.terraform.required_providers.random).toMatchObject({ source: "hashicorp/random" });
+    });
+
     it("is added once, however many databases need it", () => {
       expect(synth.json.provider.random).toHaveLength(1);
       const two = synthWith("gcp", (scope) => {
@@ -241,7 +291,12 @@ describe("CloudSqlDatabase", () => {
         buildIn(scope, { name: "reports-db" }, "reports");
       });
       expect(two.json.provider.random).toHaveLength(1);
-      expect(Object.keys(two.resources("random_password"))).toHaveLength(2);
+      const names = Object.keys(two.json.ephemeral.random_password);
+      expect(names).toHaveLength(2);
+      // Each database uses its own draw.
+      expect(Object.values(two.resources("google_sql_user")).map((user: any) => user.password_wo).sort()).toEqual(
+        names.map((name) => ref("ephemeral.random_password", name, "result")).sort(),
+      );
     });
 
     it("is not added when the stack already has one", () => {

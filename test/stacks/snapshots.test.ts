@@ -22,10 +22,10 @@ function secretFields(node: unknown, path = ""): [string, unknown][] {
 test.each(Object.keys(stacks))("%s carries no secret value: only references to generated ones", (id) => {
   const fields = secretFields(stacks[id].json);
   for (const [, value] of fields) {
-    expect(value).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
+    expect(value).toMatch(/^\$\{ephemeral\.random_password\.[\w-]+\.result\}$/);
   }
-  // GCP stores the generated application password (user + Secret Manager); AWS has none at all.
-  expect(fields.map(([path]) => path.split(".").pop()).sort()).toEqual(id.startsWith("gcp-") ? ["password", "secret_data"] : []);
+  // GCP hands the generated application password, write-only, to the user and Secret Manager; AWS has none at all.
+  expect(fields.map(([path]) => path.split(".").pop()).sort()).toEqual(id.startsWith("gcp-") ? ["password_wo", "secret_data_wo"] : []);
 });
 
 test.each(Object.keys(stacks))("%s matches its snapshot", (id) => {

@@ -3,6 +3,8 @@
  * test/fixtures/provider-schemas), as `terraform validate` would from the schema alone: unknown
  * arguments and blocks, missing required ones, computed-only attributes set, nested block counts
  * and scalar types. What the provider checks in code (allowed values, conflicts) is not covered.
+ * Ephemeral blocks (`ephemeral.<type>.<name>`) are checked against `<provider>/ephemeral/<type>.json`, and, as
+ * Terraform does, a reference to an ephemeral value is accepted only in a write-only argument of a resource.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -12,6 +14,7 @@ interface Attribute {
   required?: boolean;
   optional?: boolean;
   computed?: boolean;
+  write_only?: boolean;
 }
 interface Block {
   attributes?: Record<string, Attribute>;
@@ -22,12 +25,14 @@ const SCHEMA_DIR = path.join(__dirname, "..", "fixtures", "provider-schemas");
 /** Meta-arguments Terraform handles itself, valid on every resource. */
 const META_ARGUMENTS = new Set(["lifecycle", "depends_on", "count", "for_each", "provider", "connection", "provisioner", "//"]);
 
-function loadSchema(provider: string, type: string): Block | undefined {
-  const file = path.join(SCHEMA_DIR, provider, `${type}.json`);
+function loadSchema(provider: string, type: string, kind: "resource" | "ephemeral" = "resource"): Block | undefined {
+  const file = path.join(SCHEMA_DIR, provider, ...(kind === "ephemeral" ? ["ephemeral"] : []), `${type}.json`);
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")).block as Block) : undefined;
 }
 
 const isReference = (value: unknown) => typeof value === "string" && value.includes("${");
+/** Whether a value (at any depth) refers to an ephemeral resource. */
+const refersToEphemeral = (value: unknown): boolean => JSON.stringify(value ?? null).includes("ephemeral.");
 
 function checkType(type: unknown, value: unknown, at: string, problems: string[]): void {
   if (value === null || isReference(value)) return;
@@ -46,7 +51,14 @@ function checkType(type: unknown, value: unknown, at: string, problems: string[]
   }
 }
 
-function checkBlock(block: Block, config: Record<string, unknown>, at: string, problems: string[], topLevel: boolean): void {
+function checkBlock(
+  block: Block,
+  config: Record<string, unknown>,
+  at: string,
+  problems: string[],
+  topLevel: boolean,
+  ephemeralAllowed = false,
+): void {
   const attributes = block.attributes ?? {};
   const blocks = block.block_types ?? {};
   for (const [key, value] of Object.entries(config)) {
@@ -54,6 +66,9 @@ function checkBlock(block: Block, config: Record<string, unknown>, at: string, p
     const attribute = attributes[key];
     if (attribute) {
       if (!attribute.required && !attribute.optional) problems.push(`${at}.${key}: is computed only and cannot be set`);
+      if (!ephemeralAllowed && !attribute.write_only && refersToEphemeral(value)) {
+        problems.push(`${at}.${key}: an ephemeral value is only allowed in a write-only argument`);
+      }
       checkType(attribute.type, value, `${at}.${key}`, problems);
       continue;
     }
@@ -68,7 +83,7 @@ function checkBlock(block: Block, config: Record<string, unknown>, at: string, p
     if (nested.max_items !== undefined && items.length > nested.max_items) problems.push(`${at}.${key}: at most ${nested.max_items} block(s) allowed`);
     items.forEach((item, index) => {
       if (typeof item !== "object" || item === null) problems.push(`${at}.${key}[${index}]: expected a block`);
-      else checkBlock(nested.block, item as Record<string, unknown>, `${at}.${key}[${index}]`, problems, false);
+      else checkBlock(nested.block, item as Record<string, unknown>, `${at}.${key}[${index}]`, problems, false, ephemeralAllowed);
     });
   }
   for (const [key, attribute] of Object.entries(attributes)) {
@@ -80,7 +95,7 @@ function checkBlock(block: Block, config: Record<string, unknown>, at: string, p
 }
 
 /**
- * Problems of every resource of the given provider prefix ("google_") in a synthesized stack,
+ * Problems of every resource and ephemeral block of the given provider prefix ("google_") in a synthesized stack,
  * one line each ("google_compute_url_map.lb_x.host_rule[0].hostz: no argument …"); empty when valid.
  */
 export function schemaProblems(json: any, provider = "google-6.50.0", prefix = "google_"): string[] {
@@ -93,6 +108,16 @@ export function schemaProblems(json: any, provider = "google-6.50.0", prefix = "
       continue;
     }
     for (const [id, config] of Object.entries(resources)) checkBlock(schema, config, `${type}.${id}`, problems, true);
+  }
+  for (const [type, blocks] of Object.entries<Record<string, any>>(json.ephemeral ?? {})) {
+    if (!type.startsWith(prefix)) continue;
+    const schema = loadSchema(provider, type, "ephemeral");
+    if (!schema) {
+      problems.push(`ephemeral.${type}: no vendored schema in test/fixtures/provider-schemas/${provider}/ephemeral`);
+      continue;
+    }
+    // Ephemeral blocks may take ephemeral values themselves.
+    for (const [id, config] of Object.entries(blocks)) checkBlock(schema, config, `ephemeral.${type}.${id}`, problems, true, true);
   }
   return problems;
 }
