@@ -311,6 +311,12 @@ const gcpSection = z.strictObject({
   machineTypes: sizeMap.optional(),
   /** Cloud SQL tiers for each cloud-neutral size. */
   databaseTiers: sizeMap.optional(),
+  /**
+   * Version of the generated database password (write-only, never in state): raise it to rotate the
+   * password (README, "Database password (GCP)"). AWS needs none: RDS rotates its managed secret.
+   * @default 1
+   */
+  databasePasswordVersion: z.number().int().min(1).optional(),
   /** Boot image (family) for the instances; @default Container-Optimized OS for services with an image, else debian-cloud/debian-12. */
   image: z.string().optional(),
   /** The Cloud DNS managed zone to use, by resource name (`dns.mode: existing`; also implies it when `dns.mode` is unset). */

@@ -170,6 +170,7 @@ export function gcpStackProps(environment: EnvironmentSpec, stackId: string): Gc
       backupRetentionDays: db.backupRetentionDays,
       databaseName: db.name,
       retainBackupsOnDelete: db.finalSnapshot,
+      passwordVersion: gcp.databasePasswordVersion,
     },
   };
 }

@@ -181,10 +181,10 @@ describe("aws-prod", () => {
     expect(targets(diagram, http.id)).toEqual([https.id]);
   });
 
-  test("the database says mysql 8.0 multi-AZ and is reached by every instance group on 3306", () => {
+  test("the database says mysql 8.4 multi-AZ and is reached by every instance group on 3306", () => {
     const db = onlyNode(diagram, startsWith("RDS "));
     expect(db.shape).toBe("[(");
-    expect(db.lines).toEqual(expect.arrayContaining(["mysql 8.0", "multi-AZ", "db.t4g.medium, 50–500 GB"]));
+    expect(db.lines).toEqual(expect.arrayContaining(["mysql 8.4", "multi-AZ", "db.t4g.medium, 50–500 GB"]));
     expect(groupTitle(diagram, db.id)).toBe("database subnets · no route to the internet");
     const groups = nodesWhere(diagram, startsWith("Auto Scaling group"));
     expect(groups).toHaveLength(3);
@@ -261,7 +261,7 @@ describe("gcp-prod", () => {
     expect(targets(diagram, backendId)).toEqual([mermaidId("google_compute_region_instance_group_manager", groupKey)]);
     const group = diagram.nodes.get(mermaidId("google_compute_region_instance_group_manager", groupKey))!;
     expect(group.lines).toEqual([
-      "managed instance group web-prod-api",
+      "managed instance group web-prod-api-358b5f",
       "e2-medium",
       "2–6 instances (autoscaled)",
       "CPU target 60%",
@@ -291,7 +291,7 @@ describe("gcp-prod", () => {
 
   test("REGIONAL Cloud SQL in the private service access range, reached from every MIG", () => {
     const sql = onlyNode(diagram, startsWith("Cloud SQL"));
-    expect(sql.lines).toEqual(["Cloud SQL web-prod", "MYSQL_8_0", "db-custom-2-7680", "REGIONAL (HA, standby in another zone)", "private IP only"]);
+    expect(sql.lines).toEqual(["Cloud SQL web-prod", "MYSQL_8_4", "db-custom-2-7680", "REGIONAL (HA, standby in another zone)", "private IP only"]);
     expect(groupTitle(diagram, sql.id)).toBe("private service access 10.51.0.0/16 · peering: servicenetworking.googleapis.com");
     const groups = nodesWhere(diagram, startsWith("managed instance group"));
     expect(groups).toHaveLength(3);

@@ -26,7 +26,7 @@ const CHANGES: Record<string, unknown> = {
   "services[0].capacity.min": 0,
   "services[0].capacity.desired": 1,
   "services[0].startupScript": "#!/bin/sh\necho changed\n",
-  "database.version": "8.4",
+  "database.version": "8.0",
   "database.engine": "postgres",
   "database.name": "shop",
   "database.storageGb": 30,

@@ -65,7 +65,8 @@ describe("gcp-prod", () => {
     for (const [service, port, min, max, machineType] of services) {
       const name = `web-prod-${service}`;
       const template = idOf(prod, "google_compute_instance_template", (t) => t.name_prefix === `${name}-`);
-      const group = byName(prod, "google_compute_region_instance_group_manager", name);
+      // The group's name carries a hash of its zones, so a zone change can create the new group first.
+      const group = byName(prod, "google_compute_region_instance_group_manager", `${name}-358b5f`);
       const healthCheck = byName(prod, "google_compute_health_check", `${name}-hc`);
       expect(prod.resources("google_compute_instance_template")[template]).toMatchObject({
         machine_type: machineType,
@@ -151,7 +152,7 @@ describe("gcp-prod", () => {
         port_name: "http",
       });
       expect(backend.backend[0].group).toBe(
-        ref("google_compute_region_instance_group_manager", byName(prod, "google_compute_region_instance_group_manager", `web-prod-${service}`), "instance_group"),
+        ref("google_compute_region_instance_group_manager", byName(prod, "google_compute_region_instance_group_manager", `web-prod-${service}-358b5f`), "instance_group"),
       );
     }
   });
@@ -159,7 +160,7 @@ describe("gcp-prod", () => {
   test("Cloud SQL: private IP only, SSL enforced, REGIONAL, protected twice, after the peering", () => {
     const instance = prod.only("google_sql_database_instance");
     expect(instance).toMatchObject({
-      database_version: "MYSQL_8_0",
+      database_version: "MYSQL_8_4",
       deletion_protection: true,
       depends_on: [`google_service_networking_connection.${idOf(prod, "google_service_networking_connection")}`],
     });
