@@ -4,6 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
+import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { compliantTemplate } from "./fixtures-gcp";
@@ -13,6 +14,24 @@ import { FiringCase } from "./firing-case";
 export const LITERAL_SECRETS = ["correct-horse-battery-staple", "AKIAEXAMPLEKEY123456", "wJalrXUtnFEMIexampleSecret", "{\"type\":\"service_account\"}"];
 
 export const ANY_FIRING_CASES: FiringCase[] = [
+  {
+    rule: "ANY-DB-EXTENDED-SUPPORT",
+    name: "RDS MySQL 8.0, past standard support",
+    cloud: "aws",
+    build: (scope) => new DbInstance(scope, "db", { instanceClass: "db.t4g.small", engine: "mysql", engineVersion: "8.0", manageMasterUserPassword: true }),
+    type: "aws_db_instance",
+    resource: "db",
+    detail: expect.stringMatching(/^mysql 8\.0: standard support ended 2026-07-31 \(https:\/\/docs\.aws\.amazon\.com\/.*checked 2026-12-01\)$/),
+  },
+  {
+    rule: "ANY-DB-EXTENDED-SUPPORT",
+    name: "Cloud SQL MYSQL_8_0, past standard support",
+    cloud: "gcp",
+    build: (scope) => new SqlDatabaseInstance(scope, "sql", { databaseVersion: "MYSQL_8_0", region: "europe-west1", settings: { tier: "db-custom-1-3840" } }),
+    type: "google_sql_database_instance",
+    resource: "sql",
+    detail: expect.stringMatching(/^mysql 8\.0: standard support ended 2026-06-30 /),
+  },
   {
     rule: "ANY-SECRET-LITERAL",
     name: "RDS master password as a literal",

@@ -35,7 +35,7 @@ export function compliantSql(
   deletionProtection = true,
 ): SqlDatabaseInstance {
   return new SqlDatabaseInstance(scope, id, {
-    databaseVersion: "MYSQL_8_0",
+    databaseVersion: "MYSQL_8_4",
     region: "europe-west1",
     deletionProtection,
     settings: {
