@@ -9,6 +9,7 @@ import { ELB_NAME_MAX as AWS_LB_NAME_MAX } from "../constructs/aws/limits";
 import { awsCanaryTargetGroupName, awsTargetGroupName, resourcePrefix } from "../lib/naming";
 import { LARGEST_CARVABLE_VPC_PREFIX, SUBNET_TIERS, SubnetTier } from "../lib/subnet-layout";
 import { checkParity } from "./parity";
+import { checkAccepted } from "./validate-accepted";
 import { checkRelease } from "./validate-release";
 import { checkDns, checkRouting } from "./validate-routing";
 import { AwsSpec, EnvironmentFile, GcpSpec } from "./schema";
@@ -46,6 +47,7 @@ export function validateEnvironment(environment: string, spec: EnvironmentFile):
     checkDns,
     checkRelease,
     checkParity,
+    checkAccepted,
   ];
   for (const group of groups) {
     try {
