@@ -1,29 +1,25 @@
 /**
  * `npm run guard -- <plan.json>… [--allow <entry>]… [--config <env.yaml>]…`
  *
- * Exit code 0: no stateful resource would be deleted or replaced (or every such change is
- * allowed); 1: at least one would be and nothing allows it; 2: usage or input error (the
- * message names the file and the problem). Input errors win over violations: a plan that
- * could not be read was not checked.
+ * Exit code 0: no stateful resource would be deleted, replaced or forgotten (or every such
+ * change is allowed); 1: at least one would be and nothing allows it; 2: usage or input error
+ * (the message names the file and the problem), including a plan that cannot be fully read
+ * and an environment file the synth schema refuses. Input errors win over violations: a plan
+ * that could not be read was not checked.
  */
-import { parseDocument } from "yaml";
+import * as path from "path";
 import { CliIo, EXIT_BAD_INPUT, firstLine, InputError, parseCommandLine, processIo, readText } from "../lib/cli-io";
 import { readPlanFile } from "../plan/plan-json";
-import { allowEntryProblem, AllowEntryError, formatGuardResult, guardPlan } from "./plan-guard";
+import { allowEntryProblem, AllowEntryError, formatGuardResult, guardPlan, isForget } from "./plan-guard";
 
 export const USAGE = [
   "usage: npm run guard -- <plan.json>... [--allow <address|type|prefix*>]... [--config <env.yaml>]...",
   "  <plan.json>  output of `terraform show -json <planfile>`",
-  "  --allow      let this address (aws_db_instance.db), type (aws_db_instance) or prefix (module.data.*) be deleted or replaced",
-  "  --config     also allow the environment file's dataProtection.allowDestroy[].resource entries",
+  "  --allow      let this address (aws_db_instance.db), type (aws_db_instance) or prefix (module.data.*) be deleted, replaced or forgotten",
+  "  --config     also allow the environment file's dataProtection.allowDestroy[].resource entries (the file must pass the synth schema)",
   "Allow entries apply to every plan file given: check one environment per run.",
-  "Exit code: 0 nothing stateful is deleted or replaced unless allowed, 1 something is, 2 usage or input error.",
+  "Exit code: 0 nothing stateful is deleted, replaced or forgotten unless allowed, 1 something is, 2 usage or input error.",
 ].join("\n");
-
-interface AllowEntry {
-  resource: string;
-  reason: string;
-}
 
 /** Runs the guard on command-line arguments (without `node` and the script) and returns the exit code. */
 export function runGuard(argv: string[], io: CliIo = processIo): number {
@@ -64,11 +60,13 @@ export function runGuard(argv: string[], io: CliIo = processIo): number {
   }
 
   let violations = 0;
+  let forgotten = false;
   let inputErrors = 0;
   for (const planFile of args.positionals) {
     try {
       const result = guardPlan(readPlanFile(planFile), { allow });
       violations += result.violations.length;
+      forgotten ||= result.violations.some((violation) => isForget(violation.action));
       io.stdout(formatGuardResult(result, planFile, reasons));
     } catch (error) {
       if (error instanceof InputError) io.stderr(error.message);
@@ -79,45 +77,32 @@ export function runGuard(argv: string[], io: CliIo = processIo): number {
   }
   if (inputErrors > 0) return EXIT_BAD_INPUT;
   if (violations > 0) {
-    io.stdout(`guard: ${violations} stateful resource(s) would be deleted or replaced and nothing allows it; refusing`);
+    const outcome = forgotten ? "deleted, replaced or forgotten" : "deleted or replaced";
+    io.stdout(`guard: ${violations} stateful resource(s) would be ${outcome} and nothing allows it; refusing`);
     return 1;
   }
   return 0;
 }
 
-/** dataProtection.allowDestroy of an environment file, read on its own (no schema, no cdktf). */
-function allowListOf(file: string): AllowEntry[] {
-  const document = parseDocument(readText(file));
-  if (document.errors.length > 0) {
-    throw new InputError(`${file}: not valid YAML (${firstLine(document.errors[0])})`);
+/**
+ * dataProtection.allowDestroy of an environment file, checked by the same schema and rules as
+ * synth (environment/load.ts), so the guard never accepts a file synth refuses, e.g. a reason
+ * too short to explain anything. Problems are reported like synth's, one line each.
+ */
+function allowListOf(file: string): { resource: string; reason: string }[] {
+  const name = path.basename(file).replace(/\.ya?ml$/, "");
+  const text = readText(file);
+  // Loaded only with --config: a plain plan check stays as small and fast as the plan reader.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseEnvironment } = require("../environment/load") as typeof import("../environment/load");
+  const result = parseEnvironment(name, file, text);
+  if ("problems" in result) {
+    throw new InputError(result.problems.map((problem) => `${file}: ${problem.path}: ${problem.message}`).join("\n"));
   }
-  const content = document.toJS();
-  if (content === null || typeof content !== "object" || Array.isArray(content)) {
-    throw new InputError(`${file}: not an environment file (expected a mapping with project, stage, …)`);
-  }
-  const dataProtection = content.dataProtection;
-  if (dataProtection === undefined || dataProtection === null) return [];
-  if (typeof dataProtection !== "object" || Array.isArray(dataProtection)) {
-    throw new InputError(`${file}: dataProtection: expected a mapping (allowDestroy: [{ resource, reason }])`);
-  }
-  const list = dataProtection.allowDestroy ?? [];
-  if (!Array.isArray(list)) {
-    throw new InputError(`${file}: dataProtection.allowDestroy: expected a list of { resource, reason }`);
-  }
-  return list.map((item: any, index: number) => {
-    const at = `${file}: dataProtection.allowDestroy[${index}]`;
-    if (item === null || typeof item !== "object" || Array.isArray(item)) {
-      throw new InputError(`${at}: expected { resource, reason }`);
-    }
-    if (item.resource === undefined) {
-      throw new InputError(`${at}.resource: missing (an address, a resource type, or a prefix ending in *)`);
-    }
-    const problem = allowEntryProblem(item.resource);
-    if (problem !== undefined) throw new InputError(`${at}.resource: ${problem}`);
-    if (typeof item.reason !== "string" || item.reason.trim() === "") {
-      throw new InputError(`${at}.reason: missing (write down why this data may be destroyed)`);
-    }
-    return { resource: item.resource, reason: item.reason.trim() };
+  return result.environment.dataProtection.allowDestroy.map(({ resource, reason }, index) => {
+    const problem = allowEntryProblem(resource);
+    if (problem !== undefined) throw new InputError(`${file}: dataProtection.allowDestroy[${index}].resource: ${problem}`);
+    return { resource, reason };
   });
 }
 

@@ -1,6 +1,8 @@
 /**
  * Data-protection guard: finds the changes of a Terraform plan (`terraform show -json <planfile>`)
- * that would delete or replace a resource holding state that a new resource does not get back.
+ * that would delete or replace a resource holding state that a new resource does not get back,
+ * or forget one (drop it from state without destroying it: the data stays, but Terraform no
+ * longer manages, protects or backs up that object, and a re-apply creates an empty twin).
  *
  * Pure on purpose (no file system, no cdktf, no provider bindings): the CLI in guard/cli.ts and
  * other plan tools import it, and it must stay fast enough to run on every CI plan.
@@ -41,10 +43,17 @@ export const STATEFUL_RESOURCE_REASONS: Readonly<Record<string, string>> = {
   google_filestore_instance: "the file share's data",
 };
 
-/** Resource types whose deletion or replacement the guard refuses unless allowed. */
+/** Resource types whose deletion, replacement or forgetting the guard refuses unless allowed. */
 export const STATEFUL_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys(STATEFUL_RESOURCE_REASONS));
 
-export type DestructiveAction = Extract<PlanAction, "delete" | "replace">;
+export type DestructiveAction = Extract<PlanAction, "delete" | "replace" | "forget" | "create-forget">;
+
+const DESTRUCTIVE_ACTIONS: ReadonlySet<PlanAction> = new Set<DestructiveAction>(["delete", "replace", "forget", "create-forget"]);
+
+/** Whether the change drops the object from state without destroying it. */
+export function isForget(action: PlanAction): boolean {
+  return action === "forget" || action === "create-forget";
+}
 
 export interface DestructiveChange {
   address: string;
@@ -72,10 +81,10 @@ export class AllowEntryError extends Error {
   }
 }
 
-/** Every change that deletes or replaces a managed resource, of any type, in plan order. */
+/** Every change that deletes, replaces or forgets a managed resource, of any type, in plan order. */
 export function destructiveChanges(plan: any): DestructiveChange[] {
   return resourceChanges(plan).flatMap(({ address, type, mode, action }) =>
-    mode !== "data" && (action === "delete" || action === "replace") ? [{ address, type, action }] : [],
+    mode !== "data" && DESTRUCTIVE_ACTIONS.has(action) ? [{ address, type, action: action as DestructiveAction }] : [],
   );
 }
 
@@ -121,8 +130,15 @@ export function formatGuardResult(
   return lines.join("\n");
 }
 
+const OUTCOMES: Record<DestructiveAction, string> = {
+  delete: "deleted",
+  replace: "replaced",
+  forget: "forgotten (removed from state, not destroyed: Terraform stops managing it)",
+  "create-forget": "forgotten and a new one created (the old one is removed from state, not destroyed: Terraform stops managing it)",
+};
+
 function describe(change: DestructiveChange): string {
-  return `${change.address} (${change.type}) would be ${change.action === "delete" ? "deleted" : "replaced"}`;
+  return `${change.address} (${change.type}) would be ${OUTCOMES[change.action]}`;
 }
 
 /** Why an allow entry is unusable, or undefined when it is fine. */

@@ -3,7 +3,7 @@
  * stateful resources at risk first (the guard's rules), then per stack the counts and a table
  * of changed resources with the attributes that change. Sensitive values are never printed.
  */
-import { GuardViolation, guardPlan } from "../guard/plan-guard";
+import { GuardViolation, guardPlan, isForget } from "../guard/plan-guard";
 import { PlanAction, resourceChanges } from "../plan/plan-json";
 
 export interface StackPlan {
@@ -12,7 +12,11 @@ export interface StackPlan {
   readonly plan: any;
 }
 
-export type SummaryAction = "add" | "change" | "replace" | "destroy";
+/**
+ * "forget": dropped from state, not destroyed; "create-forget": a new object is created and the
+ * old one forgotten. Neither counts as an add: what matters is the object Terraform lets go of.
+ */
+export type SummaryAction = "add" | "change" | "replace" | "destroy" | "forget" | "create-forget";
 
 export interface ResourceSummary {
   readonly address: string;
@@ -21,17 +25,27 @@ export interface ResourceSummary {
   readonly changes: string[];
 }
 
-const ACTION_ORDER: SummaryAction[] = ["destroy", "replace", "change", "add"];
+const ACTION_ORDER: SummaryAction[] = ["destroy", "replace", "create-forget", "forget", "change", "add"];
+const ACTION_LABELS: Record<SummaryAction, string> = {
+  add: "add",
+  change: "change",
+  replace: "replace",
+  destroy: "destroy",
+  forget: "forget (removed from state, not destroyed)",
+  "create-forget": "create, and forget the old one (removed from state, not destroyed)",
+};
 const MAX_VALUE_LENGTH = 60;
 const SENSITIVE = "(sensitive)";
 const UNKNOWN = "(known after apply)";
 
-// Terraform's own words in `terraform plan` output; no-op, read and forget change nothing.
+// Terraform's own words in `terraform plan` output; no-op and read change nothing.
 const SUMMARY_ACTIONS: Partial<Record<PlanAction, SummaryAction>> = {
   create: "add",
   update: "change",
   replace: "replace",
   delete: "destroy",
+  forget: "forget",
+  "create-forget": "create-forget",
 };
 
 /** The changed resources of a plan; no-op and read changes are left out. */
@@ -41,7 +55,7 @@ export function summarizeChanges(plan: any): ResourceSummary[] {
     if (change.mode === "data") continue;
     const action = SUMMARY_ACTIONS[change.action];
     if (!action) continue;
-    const changes = action === "change" || action === "replace" ? changedAttributes(change.change) : [];
+    const changes = action === "change" || action === "replace" || action === "create-forget" ? changedAttributes(change.change) : [];
     summaries.push({ address: change.address, action, changes });
   }
   return summaries.sort(
@@ -56,10 +70,14 @@ export function formatSummary(plans: StackPlan[]): string {
     return [...violations, ...allowed].map((risk): [string, GuardViolation] => [stack, risk]);
   });
   if (atRisk.length > 0) {
-    lines.push("> [!CAUTION]", "> **Stateful resources would be destroyed or replaced** (data loss unless restored from a backup):");
-    for (const [stack, risk] of atRisk) {
-      lines.push(`> - \`${stack}\`: \`${risk.address}\` would be **${risk.action === "delete" ? "destroyed" : "replaced"}**`);
-    }
+    const forgets = atRisk.some(([, risk]) => isForget(risk.action));
+    lines.push(
+      "> [!CAUTION]",
+      forgets
+        ? "> **Stateful resources would be destroyed, replaced or forgotten** (data loss unless restored from a backup; a forgotten one is no longer managed by Terraform):"
+        : "> **Stateful resources would be destroyed or replaced** (data loss unless restored from a backup):",
+    );
+    for (const [stack, risk] of atRisk) lines.push(`> - \`${stack}\`: \`${risk.address}\` would be ${RISK_OUTCOMES[risk.action]}`);
     lines.push(">", "> `npm run guard` refuses these unless `dataProtection.allowDestroy` in the environment file allows them.", "");
   }
 
@@ -67,7 +85,9 @@ export function formatSummary(plans: StackPlan[]): string {
     const resources = summarizeChanges(plan);
     const count = (action: SummaryAction) => resources.filter((resource) => resource.action === action).length;
     lines.push(`## ${stack}`, "");
-    lines.push(`**${count("add")} to add, ${count("change")} to change, ${count("replace")} to replace, ${count("destroy")} to destroy**`, "");
+    const forgotten = count("forget") + count("create-forget");
+    const forgets = forgotten > 0 ? `, ${forgotten} to forget` : "";
+    lines.push(`**${count("add")} to add, ${count("change")} to change, ${count("replace")} to replace, ${count("destroy")} to destroy${forgets}**`, "");
     if (resources.length === 0) {
       lines.push("No changes.", "");
       continue;
@@ -75,12 +95,19 @@ export function formatSummary(plans: StackPlan[]): string {
     lines.push("| resource | action | changes |", "|---|---|---|");
     for (const resource of resources) {
       const changes = resource.changes.map((change) => escapeCell(change)).join("<br/>");
-      lines.push(`| \`${escapeCell(resource.address)}\` | ${resource.action} | ${changes} |`);
+      lines.push(`| \`${escapeCell(resource.address)}\` | ${ACTION_LABELS[resource.action]} | ${changes} |`);
     }
     lines.push("");
   }
   return lines.join("\n");
 }
+
+const RISK_OUTCOMES: Record<GuardViolation["action"], string> = {
+  delete: "**destroyed**",
+  replace: "**replaced**",
+  forget: "**forgotten** (removed from state, not destroyed: Terraform stops managing it)",
+  "create-forget": "**forgotten** and a new one created (the old one stays, no longer managed by Terraform)",
+};
 
 /** Top-level attributes whose value differs, `name: before → after`, with replacement causes marked. */
 function changedAttributes(change: any): string[] {

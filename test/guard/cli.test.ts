@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parseEnvironment } from "../../environment/load";
 import { runGuard, USAGE } from "../../guard/cli";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -10,6 +11,23 @@ const CREATE = path.join(FIXTURES, "aws-dev.create.json");
 const DB_REPLACE = path.join(FIXTURES, "aws-dev.db-replace.json");
 const ZONE_DELETE = path.join(FIXTURES, "aws-dev.zone-delete.json");
 const RULE_REPLACE = path.join(FIXTURES, "aws-dev.listener-rule-replace.json");
+const DB_FORGET = path.join(FIXTURES, "aws-dev.db-forget.json");
+const DB_CREATE_FORGET = path.join(FIXTURES, "aws-dev.db-create-forget.json");
+const NO_RESOURCE_CHANGES = path.join(FIXTURES, "aws-dev.no-resource-changes.json");
+const FORMAT_2 = path.join(FIXTURES, "aws-dev.format-2.json");
+
+/** The smallest environment file the synth schema accepts, to which a test adds its dataProtection. */
+const ENVIRONMENT = [
+  "project: web",
+  "stage: development",
+  "services:",
+  "  - name: api",
+  "    port: 3000",
+  "    image: traefik/whoami:v1.10.3",
+  "    healthCheck: { path: /health }",
+  "    capacity: { min: 1, max: 1 }",
+  "",
+].join("\n");
 
 const DATABASE = "aws_db_instance.database_instance_D7FC2283";
 const ZONE = "aws_route53_zone.dns_zone_2E2729FB";
@@ -55,6 +73,26 @@ describe("exit decision and message per fixture", () => {
     ]);
   });
 
+  test.each([
+    ["forgotten", DB_FORGET, "would be forgotten (removed from state, not destroyed: Terraform stops managing it)"],
+    [
+      "created and the old one forgotten",
+      DB_CREATE_FORGET,
+      "would be forgotten and a new one created (the old one is removed from state, not destroyed: Terraform stops managing it)",
+    ],
+  ])("DB %s: 1, like a replacement", (_what, file, outcome) => {
+    expect(guard(file)).toEqual({
+      code: 1,
+      stdout: [
+        `${file}: ${DATABASE} (aws_db_instance) ${outcome}`,
+        `  to allow it deliberately: --allow ${DATABASE}, or add { resource: ${DATABASE}, reason: "<why this data may go>" } to dataProtection.allowDestroy in the environment file`,
+        "guard: 1 stateful resource(s) would be deleted, replaced or forgotten and nothing allows it; refusing",
+      ].join("\n"),
+      stderr: "",
+    });
+    expect(guard(file, "--allow", DATABASE).code).toBe(0);
+  });
+
   test("zone deleted: 1, and the replaced records are not listed", () => {
     const { code, stdout } = guard(ZONE_DELETE);
     expect(code).toBe(1);
@@ -90,13 +128,12 @@ describe("--config", () => {
     const config = write(
       "dev.yaml",
       [
-        "project: web",
-        "stage: development",
+        ENVIRONMENT,
         "dataProtection:",
         "  allowDestroy:",
         `    - resource: ${DATABASE}`,
         "      reason: dev data is disposable; re-seeded by the nightly job",
-        "    - resource: aws_route53_zone.*",
+        `    - resource: ${ZONE}`,
         "      reason: moving dev.example.com to the shared zone (TICKET-42)",
         "",
       ].join("\n"),
@@ -105,7 +142,7 @@ describe("--config", () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(stdout.split("\n")).toEqual([
       `${DB_REPLACE}: ${DATABASE} (aws_db_instance) would be replaced, allowed by ${DATABASE}: dev data is disposable; re-seeded by the nightly job`,
-      `${ZONE_DELETE}: ${ZONE} (aws_route53_zone) would be deleted, allowed by aws_route53_zone.*: moving dev.example.com to the shared zone (TICKET-42)`,
+      `${ZONE_DELETE}: ${ZONE} (aws_route53_zone) would be deleted, allowed by ${ZONE}: moving dev.example.com to the shared zone (TICKET-42)`,
     ]);
   });
 
@@ -114,27 +151,54 @@ describe("--config", () => {
   });
 
   test("combines with --allow", () => {
-    const config = write("zone.yaml", "dataProtection:\n  allowDestroy:\n    - { resource: aws_route53_zone, reason: zone moves to the shared account }\n");
+    const config = write("zone.yaml", `${ENVIRONMENT}dataProtection:\n  allowDestroy:\n    - { resource: ${ZONE}, reason: zone moves to the shared account }\n`);
     const { code, stdout } = guard("--config", config, "--allow", DATABASE, DB_REPLACE, ZONE_DELETE);
     expect(code).toBe(0);
-    expect(stdout).toContain("allowed by aws_route53_zone: zone moves to the shared account");
+    expect(stdout).toContain(`allowed by ${ZONE}: zone moves to the shared account`);
     expect(stdout).toContain(`allowed by ${DATABASE} (--allow)`);
   });
 
+  const SHORT_REASON = "write down why (at least 10 characters); it is printed in every report";
+  /** What synth says about the file, in the form `loadEnvironments` prints it. */
+  const synthProblems = (file: string, text: string): string[] => {
+    const result = parseEnvironment(path.basename(file, ".yaml"), file, text);
+    return "problems" in result ? result.problems.map((problem) => `${file}: ${problem.path}: ${problem.message}`) : [];
+  };
+
+  test("a missing file: exit 2, one line", () => {
+    const file = path.join(scratch, "missing.yaml");
+    expect(guard("--config", file, DB_REPLACE)).toEqual({ code: 2, stdout: "", stderr: `${file}: cannot read: file not found` });
+  });
+
   test.each([
-    ["missing.yaml", null, "cannot read: file not found"],
-    ["bad.yaml", "dataProtection: [unclosed\n", "not valid YAML ("],
-    ["list.yaml", "- a\n- b\n", "not an environment file (expected a mapping with project, stage, …)"],
-    ["shape.yaml", "dataProtection:\n  allowDestroy: { resource: x }\n", "dataProtection.allowDestroy: expected a list of { resource, reason }"],
-    ["noresource.yaml", "dataProtection:\n  allowDestroy:\n    - reason: because\n", "dataProtection.allowDestroy[0].resource: missing"],
-    ["noreason.yaml", "dataProtection:\n  allowDestroy:\n    - resource: aws_db_instance\n", "dataProtection.allowDestroy[0].reason: missing (write down why this data may be destroyed)"],
-    ["star.yaml", "dataProtection:\n  allowDestroy:\n    - { resource: '*', reason: everything goes }\n", 'dataProtection.allowDestroy[0].resource: "*" would allow every change'],
-  ])("%s: exit 2 with one line naming the file and the problem", (name, text, problem) => {
-    const file = text === null ? path.join(scratch, name) : write(name, text);
+    ["bad.yaml", "dataProtection: [unclosed\n", "line 2: invalid YAML: "],
+    ["list.yaml", "- a\n- b\n", "(top level): "],
+    ["partial.yaml", `dataProtection:\n  allowDestroy:\n    - { resource: ${DATABASE}, reason: dev data is disposable }\n`, "project: is required (expected string)"],
+    ["shape.yaml", `${ENVIRONMENT}dataProtection:\n  allowDestroy: { resource: x }\n`, "dataProtection.allowDestroy: "],
+    ["noresource.yaml", `${ENVIRONMENT}dataProtection:\n  allowDestroy:\n    - reason: the data is disposable\n`, "dataProtection.allowDestroy[0].resource: is required (expected string)"],
+    ["noreason.yaml", `${ENVIRONMENT}dataProtection:\n  allowDestroy:\n    - resource: ${DATABASE}\n`, "dataProtection.allowDestroy[0].reason: "],
+    ["shortreason.yaml", `${ENVIRONMENT}dataProtection:\n  allowDestroy:\n    - { resource: ${DATABASE}, reason: dev only }\n`, `dataProtection.allowDestroy[0].reason: ${SHORT_REASON}`],
+  ])("%s: refused like synth refuses it, exit 2, one line per problem naming the file", (name, text, problem) => {
+    const file = write(name, text);
+    const expected = synthProblems(file, text);
+    expect(expected).toContainEqual(expect.stringContaining(`${file}: ${problem}`));
+    expect(guard("--config", file, DB_REPLACE)).toEqual({ code: 2, stdout: "", stderr: expected.join("\n") });
+  });
+
+  test("a reason of fewer than 10 characters: exactly synth's message", () => {
+    const file = write("dev.yaml", `${ENVIRONMENT}dataProtection:\n  allowDestroy:\n    - { resource: ${DATABASE}, reason: "dev only  " }\n`);
+    expect(guard("--config", file, DB_REPLACE)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `${file}: dataProtection.allowDestroy[0].reason: ${SHORT_REASON}`,
+    });
+  });
+
+  test("an entry that would allow every change is refused, by synth or by the guard", () => {
+    const file = write("star.yaml", `${ENVIRONMENT}dataProtection:\n  allowDestroy:\n    - { resource: '*', reason: everything goes }\n`);
     const { code, stdout, stderr } = guard("--config", file, DB_REPLACE);
-    expect(code).toBe(2);
-    expect(stdout).toBe("");
-    expect(stderr.split("\n")).toEqual([expect.stringContaining(`${file}: ${problem}`)]);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+    expect(stderr.split("\n")).toEqual([expect.stringContaining(`${file}: dataProtection.allowDestroy[0].resource: "*" would allow`)]);
   });
 });
 
@@ -161,6 +225,41 @@ describe("several plan files", () => {
     expect(code).toBe(2);
     expect(stdout).toContain(`${DB_REPLACE}: ${DATABASE} (aws_db_instance) would be replaced`);
     expect(stderr).toBe(`${missing}: cannot read: file not found`);
+  });
+});
+
+describe("plans it cannot fully read: exit 2, one line, nothing passes", () => {
+  test("no resource_changes while prior_state has the database", () => {
+    expect(guard(NO_RESOURCE_CHANGES)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        `${NO_RESOURCE_CHANGES}: resource_changes is missing but prior_state has 1 resource(s) (${DATABASE}): ` +
+        "cannot tell what would change (expected the output of `terraform show -json <planfile>`, untrimmed)",
+    });
+  });
+
+  test("format_version 2.0", () => {
+    expect(guard(FORMAT_2)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        `${FORMAT_2}: format_version "2.0" is not supported (this reader understands 1.x; ` +
+        "a newer Terraform may have changed the format: https://developer.hashicorp.com/terraform/internals/json-format)",
+    });
+  });
+
+  test("format_version missing", () => {
+    const file = write("unversioned.json", JSON.stringify({ resource_changes: [] }));
+    expect(guard(file)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `${file}: format_version is missing, so the plan format is unknown (expected the output of \`terraform show -json <planfile>\`, format 1.x)`,
+    });
+  });
+
+  test("an --allow entry does not make an unreadable plan pass", () => {
+    expect(guard(NO_RESOURCE_CHANGES, "--allow", "aws_db_instance").code).toBe(2);
   });
 });
 

@@ -19,6 +19,14 @@
  * - aws-dev.listener-rule-replace.json: `terraform plan -replace=<api listener rule>`: only a
  *   stateless resource is replaced.
  *
+ * Hand-written, small, for what a real plan of this stack cannot show (no terraform run makes them):
+ * - aws-dev.db-forget.json: the DB instance ["forget"] (a `removed` block with destroy = false);
+ * - aws-dev.db-create-forget.json: the DB instance ["create","forget"] (replaced while its
+ *   lifecycle says destroy = false: a new one is created, the old one only leaves the state);
+ * - aws-dev.no-resource-changes.json: resource_changes dropped while prior_state still holds the
+ *   DB instance (a trimmed plan the plan tools must refuse);
+ * - aws-dev.format-2.json: format_version "2.0", a major the plan tools do not know.
+ *
  * GUARD_UPDATE_FIXTURES=1 npx jest test/guard/fixtures.test.ts rewrites the derived files, and
  * the create plan too where terraform and the provider mirror are available.
  */

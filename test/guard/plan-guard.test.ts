@@ -75,6 +75,7 @@ describe("destructiveChanges", () => {
         ["aws_db_instance.created", "aws_db_instance", ["create"]],
         ["aws_db_instance.unchanged", "aws_db_instance", ["no-op"]],
         ["aws_db_instance.forgotten", "aws_db_instance", ["forget"]],
+        ["aws_db_instance.recreated_and_forgotten", "aws_db_instance", ["create", "forget"]],
         ["data.aws_s3_bucket.read", "aws_s3_bucket", ["read"], "data"],
       ),
     );
@@ -83,6 +84,8 @@ describe("destructiveChanges", () => {
       { address: "aws_s3_bucket.replaced", type: "aws_s3_bucket", action: "replace" },
       { address: "aws_acm_certificate.create_before_destroy", type: "aws_acm_certificate", action: "replace" },
       { address: "aws_lb_listener_rule.replaced", type: "aws_lb_listener_rule", action: "replace" },
+      { address: "aws_db_instance.forgotten", type: "aws_db_instance", action: "forget" },
+      { address: "aws_db_instance.recreated_and_forgotten", type: "aws_db_instance", action: "create-forget" },
     ]);
   });
 
@@ -106,8 +109,11 @@ describe("destructiveChanges", () => {
     ["null", null, "not a Terraform plan: the JSON is not an object"],
     ["some other JSON", { name: "web-backend-infra" }, "not a Terraform plan: no resource_changes (expected the output of `terraform show -json <planfile>`)"],
     ["state JSON", { format_version: "1.0", values: { root_module: {} } }, "not a Terraform plan: this is state JSON"],
-    ["resource_changes that is not a list", { resource_changes: {} }, "not a Terraform plan: resource_changes is not a list"],
-    ["a change without actions", { resource_changes: [{ address: "a.b", type: "a" }] }, "resource_changes[0] has no address, type and change.actions"],
+    ["resource_changes that is not a list", { format_version: "1.2", resource_changes: {} }, "not a Terraform plan: resource_changes is not a list"],
+    ["a change without actions", { format_version: "1.2", resource_changes: [{ address: "a.b", type: "a" }] }, "resource_changes[0] has no address, type and change.actions"],
+    ["a plan without format_version", { resource_changes: [] }, "format_version is missing, so the plan format is unknown"],
+    ["format 2.0", { format_version: "2.0", resource_changes: [] }, 'format_version "2.0" is not supported'],
+    ["no resource_changes while prior_state has the database", fixture("aws-dev.no-resource-changes.json"), "resource_changes is missing but prior_state has 1 resource(s)"],
   ])("rejects %s", (_what, input, message) => {
     expect(() => destructiveChanges(input)).toThrow(NotAPlanError);
     expect(() => destructiveChanges(input)).toThrow(message);
@@ -127,6 +133,20 @@ describe("guardPlan", () => {
       violations: [{ address: ZONE, type: "aws_route53_zone", action: "delete" }],
       allowed: [],
     });
+  });
+
+  test.each([
+    ["forget", "aws-dev.db-forget.json"],
+    ["create-forget", "aws-dev.db-create-forget.json"],
+  ])("a forgotten database (%s) is a violation, and allowed like a replacement", (action, file) => {
+    expect(guardPlan(fixture(file))).toEqual({ violations: [{ address: DATABASE, type: "aws_db_instance", action }], allowed: [] });
+    expect(guardPlan(fixture(file), { allow: ["aws_db_instance"] }).allowed).toEqual([
+      { address: DATABASE, type: "aws_db_instance", action, allowedBy: "aws_db_instance" },
+    ]);
+  });
+
+  test("a forgotten stateless resource passes", () => {
+    expect(guardPlan(plan(["aws_lb_listener_rule.api", "aws_lb_listener_rule", ["forget"]]))).toEqual({ violations: [], allowed: [] });
   });
 
   test("a replaced listener rule (stateless) passes, like the create plan", () => {
@@ -187,6 +207,15 @@ describe("formatGuardResult", () => {
     expect(formatGuardResult(result, "p.json")).toBe(`p.json: ${DATABASE} (aws_db_instance) would be replaced, allowed by aws_db_instance (--allow)`);
     expect(formatGuardResult(result, "p.json", { aws_db_instance: "dev data is disposable" })).toBe(
       `p.json: ${DATABASE} (aws_db_instance) would be replaced, allowed by aws_db_instance: dev data is disposable`,
+    );
+  });
+
+  test("forgotten: what happens to the object", () => {
+    expect(formatGuardResult(guardPlan(fixture("aws-dev.db-forget.json")), "p.json").split("\n")[0]).toBe(
+      `p.json: ${DATABASE} (aws_db_instance) would be forgotten (removed from state, not destroyed: Terraform stops managing it)`,
+    );
+    expect(formatGuardResult(guardPlan(fixture("aws-dev.db-create-forget.json")), "p.json").split("\n")[0]).toBe(
+      `p.json: ${DATABASE} (aws_db_instance) would be forgotten and a new one created (the old one is removed from state, not destroyed: Terraform stops managing it)`,
     );
   });
 

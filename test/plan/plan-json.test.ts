@@ -28,7 +28,7 @@ describe("classifyActions", () => {
     [["delete", "create"], "replace"],
     [["create", "delete"], "replace"],
     [["forget"], "forget"],
-    [["create", "forget"], "create"],
+    [["create", "forget"], "create-forget"],
   ])("%j → %s", (actions, expected) => {
     expect(classifyActions(actions)).toBe(expected);
   });
@@ -36,6 +36,10 @@ describe("classifyActions", () => {
   test("an action list Terraform does not write yet still counts as destructive when it deletes", () => {
     expect(classifyActions(["delete", "update"])).toBe("delete");
     expect(classifyActions(["update", "create", "delete"])).toBe("replace");
+  });
+
+  test("forgetting wins over an update in the same list: the object leaves Terraform's management", () => {
+    expect(classifyActions(["update", "forget"])).toBe("forget");
   });
 });
 
@@ -56,12 +60,63 @@ describe("resourceChanges", () => {
   test.each([
     [[], "not a Terraform plan: the JSON is not an object"],
     [{ format_version: "1.0", values: {} }, "not a Terraform plan: this is state JSON"],
-    [{ resource_changes: {} }, "not a Terraform plan: resource_changes is not a list"],
+    [{ format_version: "1.2", resource_changes: {} }, "not a Terraform plan: resource_changes is not a list"],
     [{ name: "web" }, "not a Terraform plan: no resource_changes"],
-    [{ resource_changes: [{ address: "a.b", type: "a", change: { actions: ["create"] } }, { address: "c.d" }] }, "resource_changes[1] has no address, type and change.actions"],
+    [
+      { format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", change: { actions: ["create"] } }, { address: "c.d" }] },
+      "resource_changes[1] has no address, type and change.actions",
+    ],
   ])("%j is refused: %s", (json, message) => {
     expect(() => resourceChanges(json)).toThrow(NotAPlanError);
     expect(() => resourceChanges(json)).toThrow(message);
+  });
+});
+
+describe("fails closed on plans it cannot fully read", () => {
+  const UNSUPPORTED = "(this reader understands 1.x; a newer Terraform may have changed the format: https://developer.hashicorp.com/terraform/internals/json-format)";
+  const refusal = (json: unknown) => {
+    expect(() => resourceChanges(json)).toThrow(NotAPlanError);
+    return (() => {
+      try {
+        return resourceChanges(json) && "";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+  };
+
+  test.each(["1.0", "1.2", "1.10", "1"])("format_version %j is read", (version) => {
+    expect(resourceChanges({ format_version: version, resource_changes: [] })).toEqual([]);
+  });
+
+  test.each([
+    ["missing", { resource_changes: [] }, "format_version is missing, so the plan format is unknown (expected the output of `terraform show -json <planfile>`, format 1.x)"],
+    ["missing, with planned_values only", { planned_values: {} }, "format_version is missing, so the plan format is unknown (expected the output of `terraform show -json <planfile>`, format 1.x)"],
+    ["a new major", { format_version: "2.0", resource_changes: [] }, `format_version "2.0" is not supported ${UNSUPPORTED}`],
+    ["major 0", { format_version: "0.2", resource_changes: [] }, `format_version "0.2" is not supported ${UNSUPPORTED}`],
+    ["not text", { format_version: 1.2, resource_changes: [] }, `format_version 1.2 is not supported ${UNSUPPORTED}`],
+    ["not a version", { format_version: "1.x-beta", resource_changes: [] }, `format_version "1.x-beta" is not supported ${UNSUPPORTED}`],
+  ])("format_version %s: refused", (_what, json, message) => {
+    expect(refusal(json)).toBe(message);
+  });
+
+  test("resource_changes missing while prior_state has the database: refused, not an empty plan", () => {
+    expect(refusal(fixture("aws-dev.no-resource-changes.json"))).toBe(
+      "resource_changes is missing but prior_state has 1 resource(s) (aws_db_instance.database_instance_D7FC2283): " +
+        "cannot tell what would change (expected the output of `terraform show -json <planfile>`, untrimmed)",
+    );
+  });
+
+  test("resource_changes missing while planned_values has resources, in child modules too", () => {
+    const planned = { root_module: { child_modules: [{ resources: [{ address: "module.data.aws_s3_bucket.assets" }, { address: "module.data.aws_s3_bucket.logs" }] }] } };
+    expect(refusal({ format_version: "1.2", planned_values: planned })).toBe(
+      "resource_changes is missing but planned_values has 2 resource(s) (module.data.aws_s3_bucket.assets, …): " +
+        "cannot tell what would change (expected the output of `terraform show -json <planfile>`, untrimmed)",
+    );
+  });
+
+  test("resource_changes missing with resource-less planned_values and prior_state: an empty plan", () => {
+    expect(resourceChanges({ format_version: "1.2", planned_values: { root_module: {} }, prior_state: { values: { root_module: { resources: [] } } } })).toEqual([]);
   });
 });
 
@@ -96,13 +151,30 @@ describe("readPlanFile", () => {
     );
     expect(problem(path.join(scratch, "missing.json"))).toBe(`${path.join(scratch, "missing.json")}: cannot read: file not found`);
   });
+
+  test("a plan it cannot fully read is one line naming the file", () => {
+    const file = path.join(FIXTURES, "aws-dev.format-2.json");
+    expect(problem(file)).toBe(
+      `${file}: format_version "2.0" is not supported (this reader understands 1.x; a newer Terraform may have changed the format: https://developer.hashicorp.com/terraform/internals/json-format)`,
+    );
+  });
 });
 
-test.each(FIXTURE_FILES)("guard and summary agree on what %s deletes and replaces", (file) => {
+test.each(FIXTURE_FILES)("guard and summary agree on what %s deletes, replaces and forgets, or both refuse it", (file) => {
   const plan = fixture(file);
-  const guard = destructiveChanges(plan).map((change) => `${change.address} ${change.action === "delete" ? "destroy" : "replace"}`);
-  const summary = summarizeChanges(plan)
-    .filter((change) => change.action === "destroy" || change.action === "replace")
-    .map((change) => `${change.address} ${change.action}`);
-  expect(summary.sort()).toEqual(guard.sort());
+  const outcome = (read: () => string[]) => {
+    try {
+      return read().sort();
+    } catch (error) {
+      return `refused: ${(error as Error).message}`;
+    }
+  };
+  const names: Record<string, string> = { delete: "destroy", replace: "replace", forget: "forget", "create-forget": "create-forget" };
+  const guard = outcome(() => destructiveChanges(plan).map((change) => `${change.address} ${names[change.action]}`));
+  const summary = outcome(() =>
+    summarizeChanges(plan)
+      .filter((change) => Object.values(names).includes(change.action))
+      .map((change) => `${change.address} ${change.action}`),
+  );
+  expect(summary).toEqual(guard);
 });

@@ -111,3 +111,49 @@ describe("npm run summary", () => {
     expect(run([]).code).toBe(2);
   });
 });
+
+describe("forgotten resources are listed as forgets, not as adds", () => {
+  test("forget alone: flagged, counted as a forget, labelled in the table", () => {
+    const markdown = formatSummary([{ stack: "aws-dev", plan: fixture("aws-dev.db-forget") }]);
+    expect(markdown.split("\n").slice(2, 5)).toEqual([
+      "> [!CAUTION]",
+      "> **Stateful resources would be destroyed, replaced or forgotten** (data loss unless restored from a backup; a forgotten one is no longer managed by Terraform):",
+      "> - `aws-dev`: `aws_db_instance.database_instance_D7FC2283` would be **forgotten** (removed from state, not destroyed: Terraform stops managing it)",
+    ]);
+    expect(markdown).toContain("**0 to add, 0 to change, 0 to replace, 0 to destroy, 1 to forget**");
+    expect(markdown).toContain("| `aws_db_instance.database_instance_D7FC2283` | forget (removed from state, not destroyed) |  |");
+  });
+
+  test("create + forget: the new object is not counted as an add, and the forcing attribute is named", () => {
+    expect(summarizeChanges(fixture("aws-dev.db-create-forget"))).toEqual([
+      { address: "aws_db_instance.database_instance_D7FC2283", action: "create-forget", changes: ["`storage_encrypted`: false → true (forces replacement)"] },
+    ]);
+    const markdown = formatSummary([{ stack: "aws-dev", plan: fixture("aws-dev.db-create-forget") }]);
+    expect(markdown).toContain(
+      "> - `aws-dev`: `aws_db_instance.database_instance_D7FC2283` would be **forgotten** and a new one created (the old one stays, no longer managed by Terraform)",
+    );
+    expect(markdown).toContain("**0 to add, 0 to change, 0 to replace, 0 to destroy, 1 to forget**");
+    expect(markdown).toContain(
+      "| `aws_db_instance.database_instance_D7FC2283` | create, and forget the old one (removed from state, not destroyed) | `storage_encrypted`: false → true (forces replacement) |",
+    );
+  });
+});
+
+describe("plans it cannot fully read: exit 2, one line each, no summary", () => {
+  test.each([
+    [
+      "aws-dev.no-resource-changes",
+      "resource_changes is missing but prior_state has 1 resource(s) (aws_db_instance.database_instance_D7FC2283): cannot tell what would change (expected the output of `terraform show -json <planfile>`, untrimmed)",
+    ],
+    [
+      "aws-dev.format-2",
+      'format_version "2.0" is not supported (this reader understands 1.x; a newer Terraform may have changed the format: https://developer.hashicorp.com/terraform/internals/json-format)',
+    ],
+  ])("%s", (name, message) => {
+    const file = path.join(FIXTURES, `${name}.json`);
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = runSummary([path.join(FIXTURES, "aws-dev.create.json"), file], { stdout: (text) => out.push(text), stderr: (text) => err.push(text) });
+    expect({ code, out, err }).toEqual({ code: 2, out: [], err: [`${file}: ${message}`] });
+  });
+});
