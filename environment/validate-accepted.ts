@@ -6,6 +6,7 @@
  */
 import { isGravitonInstanceType } from "../constructs/aws/instance-group";
 import { EnvironmentFile, Size } from "./schema";
+import { ACM_PRIMARY_NAME_MAX } from "../constructs/aws/limits";
 
 type Report = (path: string, message: string) => void;
 
@@ -17,6 +18,31 @@ export function checkAccepted(spec: EnvironmentFile, report: Report): void {
     if (problem) report(`dataProtection.allowDestroy[${index}].resource`, problem);
   });
   checkImageArchitecture(spec, report);
+  checkCertificatePrimaryName(spec, report);
+}
+
+/**
+ * ACM takes at most 64 characters for a certificate's first name, which is the domain (wildcard
+ * certificate) or the first routed hostname: refuse it here, on the file's field, not in the construct.
+ */
+function checkCertificatePrimaryName(spec: EnvironmentFile, report: Report): void {
+  if (!spec.aws || spec.domain === undefined) return;
+  const limit = ACM_PRIMARY_NAME_MAX;
+  if (spec.certificate?.wildcard) {
+    if (spec.domain.length > limit) report("domain", `is ${spec.domain.length} characters; an ACM certificate's first name allows ${limit} (AWS): use a shorter domain`);
+    return;
+  }
+  for (const [index, service] of spec.services.entries()) {
+    const first = service.hostnames?.[0];
+    if (first === undefined) continue;
+    if (first.length > limit) {
+      report(
+        `services[${index}].hostnames[0]`,
+        `is ${first.length} characters; the first hostname names the ACM certificate, which allows ${limit} (AWS): list a shorter hostname first`,
+      );
+    }
+    return;
+  }
 }
 
 function checkBucketName(field: string, name: unknown, problemOf: (name: string) => string | undefined, report: Report): void {

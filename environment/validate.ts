@@ -93,8 +93,15 @@ function checkDatabase(spec: EnvironmentFile, report: Report): void {
   if (!supportedMajorVersion(engine, version)) {
     report("database.version", `${engine} ${version} is not supported (${describeSupportedVersions(engine)})`);
   }
-  if (maxStorageGb < storageGb) {
-    report("database.maxStorageGb", `${maxStorageGb} is below storageGb (${storageGb}) (the autoscaling ceiling must be ≥ the initial size)`);
+  // RDS storage autoscaling wants the ceiling at least 10% above the allocated size (constructs/aws/database.ts).
+  const lowest = spec.aws ? Math.ceil((storageGb * 11) / 10) : storageGb;
+  if (maxStorageGb < lowest) {
+    report(
+      "database.maxStorageGb",
+      spec.aws
+        ? `${maxStorageGb} is too close to storageGb (${storageGb}) (AWS needs the autoscaling ceiling at least 10% above the initial size: ${lowest} or more)`
+        : `${maxStorageGb} is below storageGb (${storageGb}) (the autoscaling ceiling must be ≥ the initial size)`,
+    );
   }
 }
 

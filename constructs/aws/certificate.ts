@@ -11,6 +11,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { dnsNameProblem, normalizeDnsName, validatedDomain } from "../../lib/dns-name";
 import { PropsError } from "../../lib/errors";
+import { ACM_PRIMARY_NAME_MAX } from "./limits";
 
 export interface CertificateProps {
   /**
@@ -57,7 +58,7 @@ export interface CertificateValidationRecord {
 export const EXTERNAL_VALIDATION_TIMEOUT = "2h";
 
 // ACM refuses a first domain name longer than a certificate CN may be.
-const MAX_PRIMARY_NAME = 64;
+const MAX_PRIMARY_NAME = ACM_PRIMARY_NAME_MAX;
 
 export class Certificate extends Construct {
   /**

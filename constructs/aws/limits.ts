@@ -17,6 +17,9 @@ export const DEREGISTRATION_DELAY_SECONDS: IntegerRange = { min: 0, max: 3600 };
 /** EC2 user data, before base64 (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html, checked 2026-12-01). */
 export const AWS_USER_DATA_MAX_BYTES = 16384;
 
+/** ACM: the certificate's first (primary) name; alternative names may be longer (https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html, checked 2026-12-01). */
+export const ACM_PRIMARY_NAME_MAX = 64;
+
 /** ALB `idle_timeout`. */
 export const ALB_IDLE_TIMEOUT_SECONDS: IntegerRange = { min: 1, max: 4000 };
 

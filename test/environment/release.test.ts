@@ -64,3 +64,20 @@ test("a start-up script over a cloud's boot-time limit is refused by name for th
     "services[0].startupScript: is 300011 bytes; a GCE metadata value allows 262144 (GCP): fetch a larger script at boot instead",
   ]);
 });
+
+test("a storage ceiling AWS cannot autoscale to is refused with the file's field names", () => {
+  const equal = (spec: any) => (spec.database.maxStorageGb = spec.database.storageGb);
+  expect(problems(equal, ["aws"])).toEqual([
+    "database.maxStorageGb: 50 is too close to storageGb (50) (AWS needs the autoscaling ceiling at least 10% above the initial size: 55 or more)",
+  ]);
+  expect(problems(equal, ["gcp"])).toEqual([]);
+});
+
+test("a first hostname longer than ACM's 64-character first name is refused on the file's field (AWS only)", () => {
+  const long = `${"a".repeat(60)}.example.com`;
+  const change = (spec: any) => (spec.services[0].hostnames = [long, "www.example.com"]);
+  expect(problems(change, ["aws"])).toEqual([
+    "services[0].hostnames[0]: is 72 characters; the first hostname names the ACM certificate, which allows 64 (AWS): list a shorter hostname first",
+  ]);
+  expect(problems(change, ["gcp"])).toEqual([]);
+});
