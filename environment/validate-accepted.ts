@@ -5,8 +5,9 @@
  * names its field and says what is allowed.
  */
 import { isGravitonInstanceType } from "../constructs/aws/instance-group";
-import { EnvironmentFile, Size } from "./schema";
+import { EnvironmentFile } from "./schema";
 import { ACM_PRIMARY_NAME_MAX } from "../constructs/aws/limits";
+import { DEFAULT_INSTANCE_TYPES } from "../stacks/aws/sizes";
 
 type Report = (path: string, message: string) => void;
 
@@ -108,12 +109,8 @@ export function allowDestroyProblem(resource: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * The EC2 types of the cloud-neutral sizes when `aws.instanceTypes` leaves one out. A copy of
- * `DEFAULT_INSTANCE_TYPES` in stacks/aws/props.ts, which does not export it;
- * test/environment/accepted-but-wrong.test.ts fails if the two drift apart.
- */
-export const DEFAULT_AWS_INSTANCE_TYPES: Record<Size, string> = { small: "t3.small", medium: "t3.medium", large: "t3.large" };
+/** The EC2 types of the cloud-neutral sizes when `aws.instanceTypes` leaves one out: the mapping's own table. */
+export { DEFAULT_INSTANCE_TYPES as DEFAULT_AWS_INSTANCE_TYPES };
 
 const ARCHITECTURE_WORDS: { word: string; arm64: boolean }[] = [
   { word: "arm64", arm64: true },
@@ -131,7 +128,7 @@ function checkImageArchitecture(spec: EnvironmentFile, report: Report): void {
   const { word, arm64 } = named[0];
   const sizes = [...new Set(spec.services.map((service) => service.size ?? "small"))];
   for (const size of sizes) {
-    const instanceType = spec.aws?.instanceTypes?.[size] ?? DEFAULT_AWS_INSTANCE_TYPES[size];
+    const instanceType = spec.aws?.instanceTypes?.[size] ?? DEFAULT_INSTANCE_TYPES[size];
     if (typeof instanceType !== "string" || isGravitonInstanceType(instanceType) === arm64) continue;
     report(
       "aws.imageSsmParameter",

@@ -5,6 +5,7 @@
  */
 import { resourcePrefix } from "../lib/naming";
 import { EnvironmentSpec } from "./schema";
+import { defaultGcsStatePrefix, defaultS3StateKey, stackId } from "../lib/naming";
 
 /** One line per problem, `<file>: <field>: <what is wrong> (<what is allowed>)`; the later file (in the given order) is named first. */
 export function checkAcrossFiles(environments: EnvironmentSpec[]): string[] {
@@ -43,23 +44,17 @@ interface StateObject {
   readonly shown: string;
 }
 
-/**
- * The remote state objects of an environment's stacks, with the defaults the stacks apply. The
- * defaulting is a private one-liner in `awsBackend` (stacks/aws/props.ts) and inline in
- * `gcpStackProps` (stacks/gcp/props.ts), with the stack id of `stackId` (stacks/app.ts, which
- * imports environment/load.ts): reimplemented here, and
- * test/environment/accepted-but-wrong.test.ts compares it with the stacks' props.
- */
+/** The remote state objects of an environment's stacks, with the defaults the stacks apply (lib/naming.ts). */
 export function stateObjects(environment: EnvironmentSpec): StateObject[] {
   const objects: StateObject[] = [];
   const aws = environment.aws?.backend;
   if (aws?.type === "s3") {
-    const key = aws.key ?? `${environment.project}/aws-${environment.name}.tfstate`;
+    const key = aws.key ?? defaultS3StateKey(environment.project, stackId("aws", environment.name));
     objects.push({ id: `s3://${aws.bucket}/${key}`, field: "aws.backend.key", shown: `${aws.bucket}/${key}` });
   }
   const gcp = environment.gcp?.backend;
   if (gcp?.type === "gcs") {
-    const prefix = gcp.prefix ?? `${environment.project}/gcp-${environment.name}`;
+    const prefix = gcp.prefix ?? defaultGcsStatePrefix(environment.project, stackId("gcp", environment.name));
     // The gcs backend trims a leading "/" and adds a trailing one: "a/b", "/a/b" and "a/b/" are one prefix.
     objects.push({ id: `gs://${gcp.bucket}/${prefix.replace(/^\/+|\/+$/g, "")}`, field: "gcp.backend.prefix", shown: `${gcp.bucket}/${prefix}` });
   }

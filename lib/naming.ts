@@ -30,3 +30,18 @@ export function awsTargetGroupName(loadBalancerName: string, service: string, po
 export function awsCanaryTargetGroupName(loadBalancerName: string, service: string, port: number): string {
   return `${loadBalancerName}-${service}-c${port}`;
 }
+
+/** `<cloud>-<env>`: the stack id, its cdktf.out directory and the default state's name. */
+export function stackId(cloud: "aws" | "gcp", environment: string): string {
+  return `${cloud}-${environment}`;
+}
+
+/** Default S3 state key of a stack: `<project>/<stack id>.tfstate`. */
+export function defaultS3StateKey(project: string, stack: string): string {
+  return `${project}/${stack}.tfstate`;
+}
+
+/** Default GCS state prefix of a stack: `<project>/<stack id>`. */
+export function defaultGcsStatePrefix(project: string, stack: string): string {
+  return `${project}/${stack}`;
+}

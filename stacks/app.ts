@@ -13,6 +13,7 @@ import { loadEnvironments } from "../environment/load";
 import { CLOUDS, Cloud, EnvironmentSpec } from "../environment/schema";
 import { AwsWebStack } from "./aws/stack";
 import { GcpWebStack } from "./gcp/stack";
+import { stackId } from "../lib/naming";
 
 type StackFactory = (scope: Construct, id: string, environment: EnvironmentSpec) => Construct;
 
@@ -21,9 +22,7 @@ const STACKS_BY_CLOUD: Record<Cloud, StackFactory> = {
   gcp: (scope, id, environment) => new GcpWebStack(scope, id, environment),
 };
 
-export function stackId(cloud: Cloud, environment: string): string {
-  return `${cloud}-${environment}`;
-}
+export { stackId };
 
 /** Adds every (environment × cloud section) stack to the app; returns their ids. */
 export function addEnvironmentStacks(app: App, environments: EnvironmentSpec[]): string[] {

@@ -12,16 +12,13 @@ import { InstanceGroupProps } from "../../constructs/aws/instance-group";
 import { LoadBalancedService, LoadBalancerProps, LoadBalancingAlgorithm } from "../../constructs/aws/load-balancer";
 import { ExistingNetworkProps } from "../../constructs/aws/existing-network";
 import { NetworkProps } from "../../constructs/aws/network";
-import { resourcePrefix } from "../../lib/naming";
-import { AwsSpec, DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, DnsMode, EnvironmentSpec, Size } from "../../environment/schema";
+import { defaultS3StateKey, resourcePrefix } from "../../lib/naming";
+import { AwsSpec, DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, DnsMode, EnvironmentSpec } from "../../environment/schema";
 import { effectiveDnsMode } from "../../environment/validate-routing";
 import { catchAllService, certificateDomains, containerEnv, isProduction, localStatePath, stackTags } from "../common";
 import { canaryInstances } from "../../environment/validate-release";
+import { DEFAULT_DATABASE_CLASSES, DEFAULT_INSTANCE_TYPES } from "./sizes";
 
-/** Cloud-neutral sizes → EC2 instance types, unless the aws section overrides them. */
-const DEFAULT_INSTANCE_TYPES: Record<Size, string> = { small: "t3.small", medium: "t3.medium", large: "t3.large" };
-/** Cloud-neutral sizes → RDS instance classes (Graviton burstable/general purpose). */
-const DEFAULT_DATABASE_CLASSES: Record<Size, string> = { small: "db.t4g.small", medium: "db.t4g.medium", large: "db.m6g.large" };
 
 const TARGET_GROUP_ALGORITHM: Record<EnvironmentSpec["loadBalancer"]["algorithm"], LoadBalancingAlgorithm> = {
   "round-robin": "round_robin",
@@ -209,7 +206,7 @@ function awsBackend(environment: EnvironmentSpec, aws: AwsSpec, stackId: string)
   return {
     s3: {
       bucket: backend.bucket,
-      key: backend.key ?? `${environment.project}/${stackId}.tfstate`,
+      key: backend.key ?? defaultS3StateKey(environment.project, stackId),
       region: backend.region ?? aws.region,
       encrypt: true,
       dynamodbTable: backend.dynamodbTable,

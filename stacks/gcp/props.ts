@@ -12,7 +12,7 @@ import { GcpInstanceGroupProps } from "../../constructs/gcp/instance-group";
 import { GcpLoadBalancerProps, LocalityPolicy } from "../../constructs/gcp/load-balancer";
 import { ExistingGcpNetworkProps } from "../../constructs/gcp/existing-network";
 import { GcpNetworkProps } from "../../constructs/gcp/network";
-import { resourcePrefix, serviceResourceName } from "../../lib/naming";
+import { defaultGcsStatePrefix, resourcePrefix, serviceResourceName } from "../../lib/naming";
 import { DEFAULT_LOAD_BALANCER_TIMEOUT_SECONDS, DnsMode, EnvironmentSpec, GcpSpec, Size } from "../../environment/schema";
 import { effectiveDnsMode } from "../../environment/validate-routing";
 import { GcpCertificateProps } from "../../constructs/gcp/certificate";
@@ -93,7 +93,7 @@ export function gcpStackProps(environment: EnvironmentSpec, stackId: string): Gc
       gcp.backend.type === "local"
         ? { local: { path: localStatePath(stackId) } }
         : // GCS locks state natively; nothing else to configure.
-          { gcs: { bucket: gcp.backend.bucket, prefix: gcp.backend.prefix ?? `${environment.project}/${stackId}` } },
+          { gcs: { bucket: gcp.backend.bucket, prefix: gcp.backend.prefix ?? defaultGcsStatePrefix(environment.project, stackId) } },
     network: gcpNetwork(environment, gcp, prefix),
     services: environment.services.map((service) => {
       const name = serviceResourceName(prefix, service.name);
