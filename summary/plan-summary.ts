@@ -1,10 +1,16 @@
 /**
- * Markdown summary of one or more `terraform show -json` plans, for a pull-request comment:
- * stateful resources at risk first (the guard's rules), then per stack the counts and a table
- * of changed resources with the attributes that change. Sensitive values are never printed.
+ * A stack's plan as a section of the pull-request comment: counts, the stateful resources at
+ * risk (the guard's rules), the monthly cost before and after (pricing/), and a table of changed
+ * resources with the attributes that change. Sensitive values are never printed.
  */
-import { GuardViolation, guardPlan, isForget } from "../guard/plan-guard";
+import { guardPlan } from "../guard/plan-guard";
 import { PlanAction, resourceChanges } from "../plan/plan-json";
+import { estimateCost } from "../pricing/estimate";
+import { changedAttributes } from "./attributes";
+import { CommentOptions, renderComment } from "./comment";
+import { costMarkdown, sectionCost } from "./cost-markdown";
+import { codeBlock, logTail } from "./failed-log";
+import { Counts, SECTION_KIND, SECTION_VERSION, StackSection } from "./section";
 
 export interface StackPlan {
   /** Stack id shown in the report, e.g. "aws-prod". */
@@ -34,9 +40,6 @@ const ACTION_LABELS: Record<SummaryAction, string> = {
   forget: "forget (removed from state, not destroyed)",
   "create-forget": "create, and forget the old one (removed from state, not destroyed)",
 };
-const MAX_VALUE_LENGTH = 60;
-const SENSITIVE = "(sensitive)";
-const UNKNOWN = "(known after apply)";
 
 // Terraform's own words in `terraform plan` output; no-op and read change nothing.
 const SUMMARY_ACTIONS: Partial<Record<PlanAction, SummaryAction>> = {
@@ -63,84 +66,52 @@ export function summarizeChanges(plan: any): ResourceSummary[] {
   );
 }
 
-export function formatSummary(plans: StackPlan[]): string {
-  const lines = ["# Plan summary", ""];
-  const atRisk = plans.flatMap(({ stack, plan }) => {
-    const { violations, allowed } = guardPlan(plan);
-    return [...violations, ...allowed].map((risk): [string, GuardViolation] => [stack, risk]);
-  });
-  if (atRisk.length > 0) {
-    const forgets = atRisk.some(([, risk]) => isForget(risk.action));
-    lines.push(
-      "> [!CAUTION]",
-      forgets
-        ? "> **Stateful resources would be destroyed, replaced or forgotten** (data loss unless restored from a backup; a forgotten one is no longer managed by Terraform):"
-        : "> **Stateful resources would be destroyed or replaced** (data loss unless restored from a backup):",
-    );
-    for (const [stack, risk] of atRisk) lines.push(`> - \`${stack}\`: \`${risk.address}\` would be ${RISK_OUTCOMES[risk.action]}`);
-    lines.push(">", "> `npm run guard` refuses these unless `dataProtection.allowDestroy` in the environment file allows them.", "");
-  }
+/** The comment for plans read in this process (no section files): one section per stack. */
+export function formatSummary(plans: StackPlan[], options: CommentOptions = {}): string {
+  return renderComment(plans.map(({ stack, plan }) => sectionFromPlan(stack, plan)), options);
+}
 
-  for (const { stack, plan } of plans) {
-    const resources = summarizeChanges(plan);
-    const count = (action: SummaryAction) => resources.filter((resource) => resource.action === action).length;
-    lines.push(`## ${stack}`, "");
-    const forgotten = count("forget") + count("create-forget");
-    const forgets = forgotten > 0 ? `, ${forgotten} to forget` : "";
-    lines.push(`**${count("add")} to add, ${count("change")} to change, ${count("replace")} to replace, ${count("destroy")} to destroy${forgets}**`, "");
-    if (resources.length === 0) {
-      lines.push("No changes.", "");
-      continue;
-    }
-    lines.push("| resource | action | changes |", "|---|---|---|");
-    for (const resource of resources) {
-      const changes = resource.changes.map((change) => escapeCell(change)).join("<br/>");
-      lines.push(`| \`${escapeCell(resource.address)}\` | ${ACTION_LABELS[resource.action]} | ${changes} |`);
-    }
-    lines.push("");
+export function sectionFromPlan(stack: string, plan: any): StackSection {
+  const resources = summarizeChanges(plan);
+  const count = (action: SummaryAction) => resources.filter((resource) => resource.action === action).length;
+  const counts: Counts = {
+    add: count("add"),
+    change: count("change"),
+    replace: count("replace"),
+    destroy: count("destroy"),
+    forget: count("forget") + count("create-forget"),
+  };
+  const { violations, allowed } = guardPlan(plan);
+  const cost = estimateCost(plan);
+  return {
+    kind: SECTION_KIND,
+    version: SECTION_VERSION,
+    stack,
+    status: "planned",
+    counts,
+    cost: sectionCost(cost),
+    atRisk: [...violations, ...allowed].map(({ address, action }) => ({ address, action })),
+    markdown: { cost: costMarkdown(cost), detail: resourceTable(resources) },
+  };
+}
+
+/** The section of a stack whose plan failed: the end of its log, or why there is none. */
+export function failedSection(stack: string, log: { text: string } | { problem: string }): StackSection {
+  const detail =
+    "text" in log
+      ? `The plan failed. The end of its log:\n\n${codeBlock(logTail(log.text) || "(the log is empty)")}`
+      : `The plan failed, and its log could not be read (${log.problem}).`;
+  return { kind: SECTION_KIND, version: SECTION_VERSION, stack, status: "failed", atRisk: [], markdown: { cost: "", detail } };
+}
+
+function resourceTable(resources: ResourceSummary[]): string {
+  if (resources.length === 0) return "No changes.";
+  const lines = ["| resource | action | changes |", "|---|---|---|"];
+  for (const resource of resources) {
+    const changes = resource.changes.map(escapeCell).join("<br/>");
+    lines.push(`| \`${escapeCell(resource.address)}\` | ${ACTION_LABELS[resource.action]} | ${changes} |`);
   }
   return lines.join("\n");
-}
-
-const RISK_OUTCOMES: Record<GuardViolation["action"], string> = {
-  delete: "**destroyed**",
-  replace: "**replaced**",
-  forget: "**forgotten** (removed from state, not destroyed: Terraform stops managing it)",
-  "create-forget": "**forgotten** and a new one created (the old one stays, no longer managed by Terraform)",
-};
-
-/** Top-level attributes whose value differs, `name: before → after`, with replacement causes marked. */
-function changedAttributes(change: any): string[] {
-  const before = change.before ?? {};
-  const after = change.after ?? {};
-  const afterUnknown = change.after_unknown ?? {};
-  // Sensitivity markers mirror the value's shape; any `true` inside masks the whole attribute.
-  const sensitive = (key: string) => marksSensitive(change.before_sensitive?.[key]) || marksSensitive(change.after_sensitive?.[key]);
-  const forcing = new Set((change.replace_paths ?? []).map((path: unknown[]) => String(path[0])));
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(afterUnknown)])].sort();
-  const result: string[] = [];
-  for (const key of keys) {
-    const unknown = afterUnknown[key] === true;
-    if (!unknown && JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
-    // Computed attributes that only become unknown (ids, ARNs) are noise unless they force replacement.
-    if (unknown && before[key] !== undefined && !forcing.has(key) && !(key in after)) continue;
-    const from = sensitive(key) ? SENSITIVE : formatValue(before[key]);
-    const to = sensitive(key) ? SENSITIVE : unknown ? UNKNOWN : formatValue(after[key]);
-    result.push(`\`${key}\`: ${from} → ${to}${forcing.has(key) ? " (forces replacement)" : ""}`);
-  }
-  return result;
-}
-
-function marksSensitive(marker: unknown): boolean {
-  if (marker === true) return true;
-  if (marker !== null && typeof marker === "object") return Object.values(marker).some(marksSensitive);
-  return false;
-}
-
-function formatValue(value: unknown): string {
-  if (value === undefined || value === null) return "null";
-  const text = JSON.stringify(value);
-  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
 }
 
 function escapeCell(text: string): string {

@@ -7,13 +7,14 @@ import { runSummary } from "../../summary/cli";
 const FIXTURES = path.join(__dirname, "..", "fixtures", "plans");
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), "utf8"));
 
-test("a real offline plan of aws-dev (all creates): counts and one row per resource", () => {
+test("a real offline plan of aws-dev (all creates): one <details> with counts and cost, one row per resource", () => {
   const plan = fixture("aws-dev.create");
   const creates = plan.resource_changes.filter((change: any) => change.change.actions.join() === "create").length;
   const markdown = formatSummary([{ stack: "aws-dev", plan }]);
+  expect(markdown).toContain(`<details>\n<summary><b>aws-dev</b>: ${creates} to add, 0 to change, 0 to replace, 0 to destroy · ~$134.88/mo (+$134.88)</summary>`);
   expect(markdown).toContain(`**${creates} to add, 0 to change, 0 to replace, 0 to destroy**`);
   expect(markdown).not.toContain("CAUTION");
-  expect(markdown.split("\n").filter((line) => line.startsWith("| `"))).toHaveLength(creates);
+  expect(markdown.split("\n").filter((line) => / \| (add|change|replace|destroy) \| /.test(line))).toHaveLength(creates);
   expect(markdown).toContain("| `aws_db_instance.database_instance_D7FC2283` | add |  |");
 });
 
@@ -75,8 +76,9 @@ test("several stacks, in the order given; an empty plan says so", () => {
     { stack: "aws-prod", plan: empty },
     { stack: "aws-dev", plan: fixture("aws-dev.listener-rule-replace") },
   ]);
-  expect(markdown.indexOf("## aws-prod")).toBeLessThan(markdown.indexOf("## aws-dev"));
-  expect(markdown).toContain("## aws-prod\n\n**0 to add, 0 to change, 0 to replace, 0 to destroy**\n\nNo changes.");
+  expect(markdown.indexOf("<b>aws-prod</b>")).toBeLessThan(markdown.indexOf("<b>aws-dev</b>"));
+  expect(markdown).toContain("<summary><b>aws-prod</b>: 0 to add, 0 to change, 0 to replace, 0 to destroy · ~$0.00/mo (±$0.00)</summary>");
+  expect(markdown).toContain("No changes.");
   expect(markdown).not.toContain("CAUTION"); // a listener rule holds no data
 });
 
@@ -94,7 +96,7 @@ describe("npm run summary", () => {
     fs.copyFileSync(path.join(FIXTURES, "aws-dev.db-replace.json"), file);
     const { code, out } = run([file]);
     expect(code).toBe(0);
-    expect(out).toContain("## aws-prod");
+    expect(out).toContain("<summary><b>aws-prod</b>: 0 to add, 0 to change, 1 to replace, 0 to destroy");
   });
 
   test("unreadable input: exit 2, one line per file, nothing on stdout", () => {
