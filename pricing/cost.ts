@@ -21,6 +21,9 @@ export interface SideEstimate {
 }
 
 export class PricingContext {
+  /** The table entries this context priced with, to say how many of them were confirmed. */
+  readonly used = new Set<PriceEntry>();
+
   constructor(
     /** The region the resources run in, undefined when the plan does not say. */
     readonly region: string | undefined,
@@ -28,7 +31,9 @@ export class PricingContext {
   ) {}
 
   entry(item: string): PriceEntry | undefined {
-    return this.region === undefined ? undefined : priceOf(item, this.region, this.table);
+    const entry = this.region === undefined ? undefined : priceOf(item, this.region, this.table);
+    if (entry) this.used.add(entry);
+    return entry;
   }
 
   /** USD per month of one unit of the item (hourly prices × hoursPerMonth), or undefined. */

@@ -30,6 +30,9 @@ export interface StackCost {
   readonly asOf: string;
   readonly table: string;
   readonly hoursPerMonth: number;
+  /** How many table entries priced this stack, and how many of them were not re-checked on their date. */
+  readonly pricesUsed: number;
+  readonly unconfirmed: number;
 }
 
 export function estimateCost(plan: any, table: PriceTable = PRICE_TABLE): StackCost {
@@ -37,7 +40,9 @@ export function estimateCost(plan: any, table: PriceTable = PRICE_TABLE): StackC
   const after = resourcesOf(plan, "after");
   const all = [...before, ...after];
   const regions = { aws: awsRegion(all, plan), gcp: gcpRegion(all, plan) };
-  const sides = [before, after].map((resources) => priceSide(resources, regions, table));
+  const contexts = { aws: new PricingContext(regions.aws, table), gcp: new PricingContext(regions.gcp, table) };
+  const sides = [before, after].map((resources) => priceSide(resources, contexts));
+  const used = [...new Set([...contexts.aws.used, ...contexts.gcp.used])];
   const rows = new Map<string, { before?: CostLine; after?: CostLine }>();
   sides.forEach((side, index) => {
     for (const line of side.lines) {
@@ -63,16 +68,18 @@ export function estimateCost(plan: any, table: PriceTable = PRICE_TABLE): StackC
     asOf: table.asOf,
     table: PRICE_TABLE_FILE,
     hoursPerMonth: table.hoursPerMonth,
+    pricesUsed: used.length,
+    unconfirmed: used.filter((entry) => !entry.confirmed).length,
   };
 }
 
-function priceSide(resources: PlannedResource[], regions: { aws?: string; gcp?: string }, table: PriceTable): SideEstimate {
+function priceSide(resources: PlannedResource[], contexts: { aws: PricingContext; gcp: PricingContext }): SideEstimate {
   const aws = resources.filter((resource) => resource.type.startsWith("aws_"));
   const gcp = resources.filter((resource) => resource.type.startsWith("google_"));
   const other = resources.filter((resource) => !resource.type.startsWith("aws_") && !resource.type.startsWith("google_"));
   const parts = [
-    aws.length > 0 ? priceAws(aws, new PricingContext(regions.aws, table)) : undefined,
-    gcp.length > 0 ? priceGcp(gcp, new PricingContext(regions.gcp, table)) : undefined,
+    aws.length > 0 ? priceAws(aws, contexts.aws) : undefined,
+    gcp.length > 0 ? priceGcp(gcp, contexts.gcp) : undefined,
   ].filter((part): part is SideEstimate => part !== undefined);
   const unknownTypes = unique(other.filter((resource) => !NEUTRAL_FREE_TYPES.has(resource.type)).map((resource) => `\`${resource.type}\`: no price in the table`));
   return {

@@ -25,8 +25,8 @@ export function costSummary(cost: Pick<SectionCost, "after" | "delta">): string 
 }
 
 export function sectionCost(cost: StackCost): SectionCost {
-  const { before, after, delta, asOf, table, regions, notEstimated, usageBased } = cost;
-  return { before, after, delta, asOf, table, regions, notEstimated, usageBased };
+  const { before, after, delta, asOf, table, regions, notEstimated, usageBased, pricesUsed, unconfirmed } = cost;
+  return { before, after, delta, asOf, table, regions, notEstimated, usageBased, pricesUsed, unconfirmed };
 }
 
 export function costMarkdown(cost: StackCost): string {
@@ -34,7 +34,8 @@ export function costMarkdown(cost: StackCost): string {
   if (cost.notEstimated.length > 0) notes.push(`Not estimated: ${cost.notEstimated.map(cell).join("; ")}.`);
   if (cost.usageBased.length > 0) notes.push(`Usage-based, not estimated: ${cost.usageBased.join("; ")}.`);
   const regions = cost.regions.length > 0 ? cost.regions.join(", ") : "region unknown";
-  notes.push(`Prices as of ${cost.asOf} (\`${cost.table}\`), ${regions}, on-demand, ${cost.hoursPerMonth} h/month.`);
+  const unconfirmed = cost.unconfirmed > 0 ? `; ${cost.unconfirmed} of the ${cost.pricesUsed} prices used are not confirmed for that date (see the table's notes)` : "";
+  notes.push(`Prices as of ${cost.asOf} (\`${cost.table}\`), ${regions}, on-demand, ${cost.hoursPerMonth} h/month${unconfirmed}.`);
   const table = cost.rows.length > 0 ? costTable(cost) : "Nothing in this stack has a price in the table.";
   // GitHub renders the line breaks inside a comment paragraph, so the notes stay one line each.
   return ["**Monthly cost estimate**", table, notes.join("\n")].join("\n\n");

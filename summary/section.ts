@@ -30,6 +30,9 @@ export interface SectionCost {
   readonly regions: string[];
   readonly notEstimated: string[];
   readonly usageBased: string[];
+  /** Table entries used, and how many of them were not re-checked on their date. */
+  readonly pricesUsed: number;
+  readonly unconfirmed: number;
 }
 
 export interface AtRisk {

@@ -71,6 +71,9 @@ test("aws-dev created from nothing (a real offline plan): NAT + ALB + instances 
   expect(cost.rows.find((row) => row.address.startsWith("aws_autoscaling_group.service-api"))?.after?.what).toBe("1 × t3.small (minimum size)");
   expect(cost.usageBased).toEqual(expect.arrayContaining(["ALB load balancer capacity units (LCUs)", "NAT gateway data processing (per GB)", "data transfer"]));
   expect(cost.asOf).toBe(PRICE_TABLE.asOf);
+  // t3.small, NAT, public IPv4, ALB, the RDS class, gp3, hosted zone: how many were re-checked is said, not hidden.
+  expect(cost.pricesUsed).toBe(7);
+  expect(cost.unconfirmed).toBe(PRICE_TABLE.prices.filter((entry) => !entry.confirmed && ["aws.ec2.t3.small", "aws.nat-gateway", "aws.rds.mysql.single-az.db.t4g.small", "aws.rds.gp3.single-az"].includes(entry.item) && entry.region === "eu-west-1").length);
   expect(cost.table).toBe("pricing/price-table.json");
 });
 
