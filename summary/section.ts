@@ -94,7 +94,7 @@ function sectionProblem(section: any): string | undefined {
     return "not a plan summary section (expected a file written by npm run summary -- --section-out)";
   }
   if (section.version !== SECTION_VERSION) return `section version ${JSON.stringify(section.version)} is not supported (this summary reads version ${SECTION_VERSION})`;
-  if (typeof section.stack !== "string" || !/^[\w.-]+$/.test(section.stack)) return "the section has no valid stack name";
+  if (typeof section.stack !== "string" || section.stack.length === 0 || /[\r\n]/.test(section.stack)) return "the section has no valid stack name";
   if (section.status !== "planned" && section.status !== "failed") return `status ${JSON.stringify(section.status)} is neither "planned" nor "failed"`;
   if (typeof section.markdown?.cost !== "string" || typeof section.markdown?.detail !== "string") return "the section has no markdown.cost and markdown.detail";
   if (!Array.isArray(section.atRisk)) return "the section has no atRisk list";
