@@ -119,7 +119,7 @@ function priceDatabase(resource: PlannedResource, context: PricingContext, out: 
   out.line(resource.address, `${instanceClass} ${name} + ${gigabytes} GB gp3`, instance + gigabytes * perGb);
 }
 
-/** The region of the AWS resources: the provider's constant region, a resource's region, or an availability zone's. */
+/** The region of the AWS resources: the provider's constant region, a resource's region, or that of its availability zone(s). */
 export function awsRegion(resources: readonly PlannedResource[], plan: any): string | undefined {
   const providers = plan?.configuration?.provider_config ?? {};
   for (const provider of Object.values<any>(providers)) {
@@ -129,7 +129,8 @@ export function awsRegion(resources: readonly PlannedResource[], plan: any): str
   for (const resource of resources) {
     if (!resource.type.startsWith("aws_")) continue;
     if (typeof resource.values.region === "string") return resource.values.region;
-    const zone = resource.values.availability_zone;
+    const zones = resource.values.availability_zones;
+    const zone = resource.values.availability_zone ?? (Array.isArray(zones) ? zones[0] : undefined);
     const match = typeof zone === "string" ? /^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$/.exec(zone) : null;
     if (match) return match[1];
   }
