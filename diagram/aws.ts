@@ -3,7 +3,7 @@
  * their listeners, rules and target groups, Auto Scaling groups, RDS and who may reach it.
  */
 import { blocks, StackResource, StackResources } from "../lib/terraform-json";
-import { addInternet, addInternetEgress, displayName, Graph, INTERNET, INTERNET_EGRESS, isString, listOrNone, range, shown, unique } from "./graph";
+import { addInternet, addInternetEgress, counted, displayName, Graph, INTERNET, INTERNET_EGRESS, isString, listOrNone, range, shown, unique } from "./graph";
 
 const AWS_LB = ["aws_lb", "aws_alb"];
 const AWS_LISTENER = ["aws_lb_listener", "aws_alb_listener"];
@@ -229,7 +229,7 @@ export function awsDiagram(graph: Graph, stack: StackResources): void {
     const lines = [
       `Auto Scaling group ${displayName(asg)}`,
       instanceTypes.length > 0 ? instanceTypes.join(", ") : "instance type: ?",
-      `${range(body.min_size, body.max_size)} instances${body.desired_capacity !== undefined ? ` (desired ${shown(body.desired_capacity)})` : ""}`,
+      `${counted(range(body.min_size, body.max_size), "instance")}${body.desired_capacity !== undefined ? ` (desired ${shown(body.desired_capacity)})` : ""}`,
     ];
     for (const policy of policies.filter((p) => stack.mentions(p.config.autoscaling_group_name, asg.address))) {
       const tracking = policy.config.target_tracking_configuration;

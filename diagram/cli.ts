@@ -12,6 +12,7 @@ import { CliIo, parseCommandLine, processIo } from "../lib/cli-io";
 import { ConfigError } from "../lib/errors";
 import { loadEnvironments } from "../environment/load";
 import { synthesizeStackJson } from "../stacks/synthesize";
+import { counted } from "./graph";
 import { embedInReadme, GENERATED_NOTE, readmeSection, renderDiagrams } from "./mermaid";
 
 export const USAGE = "usage: npm run diagram -- [--out <dir>] [--readme <README.md>]   (config from INFRA_CONFIG_DIR, default config/)";
@@ -58,13 +59,13 @@ export function runDiagramCli(
     }
     if (values.readme !== undefined && readme !== undefined) {
       fs.writeFileSync(values.readme, readme);
-      io.stdout(`updated ${values.readme} (${Object.keys(documents).length} diagram(s))`);
+      io.stdout(`updated ${values.readme} (${counted(Object.keys(documents).length, "diagram")})`);
     }
     return 0;
   } catch (error) {
     const lines = error instanceof ConfigError ? error.lines : [`diagram: ${(error as Error).message}`];
     io.stderr(lines.join("\n"));
-    if (error instanceof ConfigError) io.stderr(`${lines.length} problem(s); no diagram was written.`);
+    if (error instanceof ConfigError) io.stderr(`${counted(lines.length, "problem")}; no diagram was written.`);
     return 1;
   }
 }

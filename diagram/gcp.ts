@@ -4,7 +4,7 @@
  * to forwarding rule, proxy, URL map host rules, backends and instance groups.
  */
 import { blocks, StackResource, StackResources } from "../lib/terraform-json";
-import { addInternet, addInternetEgress, displayName, Graph, INTERNET, INTERNET_EGRESS, isString, listOrNone, range, shown, unique } from "./graph";
+import { addInternet, addInternetEgress, counted, displayName, Graph, INTERNET, INTERNET_EGRESS, isString, listOrNone, range, shown, unique } from "./graph";
 
 const GCP_FORWARDING_RULE = ["google_compute_global_forwarding_rule", "google_compute_forwarding_rule"];
 const GCP_PROXY = [
@@ -68,7 +68,9 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
     for (const address of stack.targetsIn(connection.config.reserved_peering_ranges, "google_compute_global_address")) {
       const body = stack.get(address)!.config;
       const cidr = body.address !== undefined ? `${shown(body.address)}/${shown(body.prefix_length)}` : `/${shown(body.prefix_length)} (allocated)`;
-      graph.group(address, [`private service access ${cidr}`, `peering: ${shown(connection.config.service)}`], network);
+      // A node, not a subgraph: a sibling box of the subnetwork was drawn over it. The services
+      // (Cloud SQL) live in Google's peered network, outside this VPC, reached through the peering.
+      graph.node(address, ["private service access", cidr, `peering: ${shown(connection.config.service)}`], "hexagon", "network", network);
       if (network) accessRanges.set(network, unique([...(accessRanges.get(network) ?? []), address]));
     }
   }
@@ -80,7 +82,7 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
     const region = shown(stack.literal(nat.config.region ?? router?.config.region));
     const addresses = blocks(nat.config.nat_ips);
     const lines = [`Cloud NAT ${displayName(nat)}`, `router ${router ? displayName(router) : "?"} · ${region} (regional)`];
-    lines.push(nat.config.nat_ip_allocate_option === "MANUAL_ONLY" ? `${addresses.length} reserved IP(s)` : "auto-allocated IPs");
+    lines.push(nat.config.nat_ip_allocate_option === "MANUAL_ONLY" ? counted(addresses.length, "reserved IP") : "auto-allocated IPs");
     graph.node(nat.address, lines, "hexagon", "network", network);
     addInternetEgress(graph);
     graph.edge(nat.address, INTERNET_EGRESS, ["egress"]);
@@ -110,7 +112,9 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
       `${availability}${availability === "REGIONAL" ? " (HA, standby in another zone)" : ""}`,
       ip.ipv4_enabled === false ? "private IP only" : "public IP enabled",
     ];
-    graph.node(sql.address, lines, "cylinder", "data", allocated ?? (ranges.length === 1 ? ranges[0] : network));
+    graph.node(sql.address, lines, "cylinder", "data", ranges.length === 0 ? network : undefined);
+    const peered = allocated ?? (ranges.length === 1 ? ranges[0] : undefined);
+    if (peered) graph.edge(peered, sql.address, ["VPC peering"], true);
     if (network) sqlByNetwork.set(network, [...(sqlByNetwork.get(network) ?? []), sql.address]);
   }
 
@@ -124,11 +128,11 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
     const policy = blocks(autoscaler?.config.autoscaling_policy)[0];
     const lines = [`managed instance group ${displayName(mig)}`, machineTypes.length > 0 ? machineTypes.join(", ") : "machine type: ?"];
     if (policy) {
-      lines.push(`${range(policy.min_replicas, policy.max_replicas)} instances (autoscaled)`);
+      lines.push(`${counted(range(policy.min_replicas, policy.max_replicas), "instance")} (autoscaled)`);
       const cpu = blocks(policy.cpu_utilization)[0]?.target;
       if (typeof cpu === "number") lines.push(`CPU target ${Math.round(cpu * 100)}%`);
     } else {
-      lines.push(`${shown(body.target_size)} instances (fixed)`);
+      lines.push(`${counted(shown(body.target_size), "instance")} (fixed)`);
     }
     const zones = body.distribution_policy_zones ?? body.zone;
     lines.push(zones !== undefined ? `zones: ${listOrNone(blocks(zones).map(shown))}` : `region ${shown(stack.literal(body.region))}`);

@@ -62,6 +62,35 @@ export function escapeMermaidText(text: string): string {
     .replace(/[\r\n]+/g, " ");
 }
 
+/**
+ * Longest label line, in characters. Top-to-bottom layouts put up to three services side by side;
+ * at ~7.5 px per character three 30-character columns still fit the README's ~900 px.
+ */
+export const MAX_LINE = 30;
+
+/** Breaks a label line longer than `max` after ", " or at spaces; a single longer word stays whole. */
+export function wrapLine(line: string, max = MAX_LINE): string[] {
+  if (line.length <= max) return [line];
+  const words = line.split(/(?<=,) | /);
+  const lines: string[] = [];
+  let current = "";
+  for (const word of words) {
+    const joined = current === "" ? word : `${current} ${word}`;
+    if (joined.length <= max || current === "") current = joined;
+    else {
+      lines.push(current);
+      current = word;
+    }
+  }
+  lines.push(current);
+  return lines;
+}
+
+/** "1 instance", "2 instances", "1–3 instances": singular only when the count shown is exactly 1. */
+export function counted(count: string | number, noun: string, plural = `${noun}s`): string {
+  return `${count} ${String(count) === "1" ? noun : plural}`;
+}
+
 /** Quoted label with one `<br/>` per line. */
 export function mermaidLabel(lines: string[]): string {
   return `"${lines.map(escapeMermaidText).join("<br/>")}"`;
@@ -125,10 +154,10 @@ export class Graph {
   }
 
   render(title: string): string {
-    const out = ["flowchart LR", `  %% ${title.replace(/[\r\n]+/g, " ")}`];
+    const out = ["flowchart TB", `  %% ${title.replace(/[\r\n]+/g, " ")}`];
     const renderNode = (node: GraphNode, indent: string) => {
       const [open, close] = SHAPES[node.shape];
-      out.push(`${indent}${node.id}${open}${mermaidLabel(node.lines)}${close}`);
+      out.push(`${indent}${node.id}${open}${mermaidLabel(node.lines.flatMap((line) => wrapLine(line)))}${close}`);
     };
     const renderGroup = (group: GraphGroup, indent: string) => {
       // Subgraph titles are laid out on one line: a second line would overlap the first node.
@@ -144,7 +173,7 @@ export class Graph {
     for (const edge of this.edges) {
       if (!declared.has(edge.from) || !declared.has(edge.to)) continue;
       const arrow = edge.dotted ? "-.->" : "-->";
-      const label = edge.lines.length > 0 ? `|${mermaidLabel(edge.lines)}| ` : " ";
+      const label = edge.lines.length > 0 ? `|${mermaidLabel(edge.lines.flatMap((line) => wrapLine(line)))}| ` : " ";
       out.push(`  ${edge.from} ${arrow}${label}${edge.to}`);
     }
     for (const cls of Object.keys(CLASS_STYLES) as NodeClass[]) {

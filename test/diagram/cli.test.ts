@@ -88,7 +88,7 @@ describe("runDiagramCli", () => {
     expect(fs.readFileSync(readme, "utf8")).toBe(embedInReadme(README, readmeSection(stacks)));
     expect(stdout).toEqual([
       ...Object.keys(expected).map((stackId) => `wrote ${path.join(out, `${stackId}.md`)}`),
-      `updated ${readme} (4 diagram(s))`,
+      `updated ${readme} (4 diagrams)`,
     ]);
   });
 
@@ -116,7 +116,7 @@ describe("runDiagramCli", () => {
     const out = path.join(tmp, "diagrams");
     const { io, out: stdout, err } = capture();
     expect(runDiagramCli(["--out", out], io, dir)).toBe(1);
-    expect(err).toEqual([expectedLines.join("\n"), `${expectedLines.length} problem(s); no diagram was written.`]);
+    expect(err).toEqual([expectedLines.join("\n"), `${expectedLines.length} problems; no diagram was written.`]);
     expect(stdout).toEqual([]);
     expect(fs.existsSync(out)).toBe(false);
   });

@@ -3,7 +3,7 @@
  * text back into nodes, edges and subgraphs and check them against the example stacks, then
  * change a copy of the JSON and check that the picture follows.
  */
-import { escapeMermaidText, mermaidLabel } from "../../diagram/graph";
+import { counted, escapeMermaidText, MAX_LINE, mermaidLabel, wrapLine } from "../../diagram/graph";
 import { stackDiagram } from "../../diagram/mermaid";
 import { synthExampleStacks } from "../support/example-stacks";
 
@@ -38,7 +38,7 @@ function unescape(text: string): string {
 /** A strict reader of the subset of Mermaid the generator writes: any other line fails the test. */
 function parse(text: string): ParsedDiagram {
   const lines = text.split("\n");
-  expect(lines[0]).toBe("flowchart LR");
+  expect(lines[0]).toBe("flowchart TB");
   expect(lines[lines.length - 1]).toBe("");
   const diagram: ParsedDiagram = { nodes: new Map(), groups: new Map(), edges: [] };
   const open: string[] = [];
@@ -88,8 +88,11 @@ function onlyNode(diagram: ParsedDiagram, predicate: (lines: string[]) => boolea
   return found[0];
 }
 
-const has = (text: string) => (lines: string[]) => lines.includes(text);
-const startsWith = (text: string) => (lines: string[]) => lines[0].startsWith(text);
+// Labels are wrapped at MAX_LINE characters: predicates read the label as one text.
+const has = (text: string) => (lines: string[]) => lines.includes(text) || lines.join(" ").includes(text);
+const startsWith = (text: string) => (lines: string[]) => lines.join(" ").startsWith(text);
+/** The lines as the diagram shows them: each wrapped at MAX_LINE characters. */
+const wrapped = (lines: string[]) => lines.flatMap((line) => wrapLine(line));
 
 function targets(diagram: ParsedDiagram, from: string): string[] {
   return diagram.edges.filter((edge) => edge.from === from).map((edge) => edge.to);
@@ -130,14 +133,14 @@ describe("aws-prod", () => {
     expect(targets(diagram, rule.id)).toEqual([mermaidId("aws_lb_target_group", targetGroupId)]);
 
     const targetGroup = diagram.nodes.get(mermaidId("aws_lb_target_group", targetGroupId))!;
-    expect(targetGroup.lines).toEqual(["target group web-prod-api-3000", "HTTP 3000 (instance)", "health check /health"]);
+    expect(targetGroup.lines).toEqual(wrapped(["target group web-prod-api-3000", "HTTP 3000 (instance)", "health check /health"]));
     const [groupId] = targets(diagram, targetGroup.id);
     const group = diagram.nodes.get(groupId)!;
     expect(group.lines).toEqual(
-      expect.arrayContaining(["Auto Scaling group web-prod-api", "t3.medium", "2–6 instances", "CPU target 60%"]),
+      expect.arrayContaining(wrapped(["Auto Scaling group web-prod-api", "t3.medium", "2–6 instances", "CPU target 60%"])),
     );
-    expect(group.lines).toContain("subnets: eu-west-1a, eu-west-1b, eu-west-1c (private)");
-    expect(edge(diagram, targetGroup.id, groupId)!.lines).toEqual(["port 3000"]);
+    expect(group.lines.join(" ")).toContain("subnets: eu-west-1a, eu-west-1b, eu-west-1c (private)");
+    expect(edge(diagram, targetGroup.id, groupId)!.lines).toEqual(wrapped(["port 3000"]));
   });
 
   test("every service has its own rule, target group and instance group", () => {
@@ -148,7 +151,7 @@ describe("aws-prod", () => {
       const rule = onlyNode(diagram, has(`host ${host}`));
       const [targetGroup] = targets(diagram, rule.id);
       const [group] = targets(diagram, targetGroup);
-      expect(diagram.nodes.get(group)!.lines).toEqual(expect.arrayContaining([type, size]));
+      expect(diagram.nodes.get(group)!.lines).toEqual(expect.arrayContaining(wrapped([type, size])));
     }
   });
 
@@ -156,25 +159,25 @@ describe("aws-prod", () => {
     const zone = onlyNode(diagram, startsWith("Route 53 zone example.com"));
     const lb = onlyNode(diagram, startsWith("internet-facing application load balancer"));
     expect(edge(diagram, "internet", zone.id)).toBeDefined();
-    expect(edge(diagram, zone.id, lb.id)!.lines).toEqual([
+    expect(edge(diagram, zone.id, lb.id)!.lines).toEqual(wrapped([
       "api.example.com (A)",
       "chat.example.com (A)",
       "config.example.com (A)",
       "www.example.com (A)",
-    ]);
-    expect(lb.lines).toContain("subnets: eu-west-1a, eu-west-1b, eu-west-1c (public)");
+    ]));
+    expect(lb.lines.join(" ")).toContain("subnets: eu-west-1a, eu-west-1b, eu-west-1c (public)");
   });
 
   test("HTTPS 443 carries the certificate; HTTP 80 redirects to it", () => {
     const https = onlyNode(diagram, startsWith("HTTPS 443"));
     const http = onlyNode(diagram, startsWith("HTTP 80"));
-    expect(https.lines).toEqual([
+    expect(https.lines).toEqual(wrapped([
       "HTTPS 443",
       "certificate (ACM, DNS-validated): api.example.com, www.example.com, chat.example.com, config.example.com",
       "TLS policy ELBSecurityPolicy-TLS13-1-2-2021-06",
       "default: fixed response 404",
-    ]);
-    expect(http.lines).toEqual(["HTTP 80", "default: redirect → HTTPS 443 (301)"]);
+    ]));
+    expect(http.lines).toEqual(wrapped(["HTTP 80", "default: redirect → HTTPS 443 (301)"]));
     expect(edge(diagram, http.id, https.id)).toEqual({ from: http.id, to: https.id, lines: ["redirect 301"], dotted: true });
     // Host rules hang off the HTTPS listener only.
     expect(targets(diagram, https.id)).toHaveLength(3);
@@ -184,11 +187,11 @@ describe("aws-prod", () => {
   test("the database says mysql 8.4 multi-AZ and is reached by every instance group on 3306", () => {
     const db = onlyNode(diagram, startsWith("RDS "));
     expect(db.shape).toBe("[(");
-    expect(db.lines).toEqual(expect.arrayContaining(["mysql 8.4", "multi-AZ", "db.t4g.medium, 50–500 GB"]));
+    expect(db.lines).toEqual(expect.arrayContaining(wrapped(["mysql 8.4", "multi-AZ", "db.t4g.medium, 50–500 GB"])));
     expect(groupTitle(diagram, db.id)).toBe("database subnets · no route to the internet");
     const groups = nodesWhere(diagram, startsWith("Auto Scaling group"));
     expect(groups).toHaveLength(3);
-    for (const group of groups) expect(edge(diagram, group.id, db.id)!.lines).toEqual(["tcp 3306"]);
+    for (const group of groups) expect(edge(diagram, group.id, db.id)!.lines).toEqual(wrapped(["tcp 3306"]));
   });
 
   test("3 NAT gateways in 3 AZs: each private subnet → its zone's NAT → internet gateway → internet", () => {
@@ -198,7 +201,7 @@ describe("aws-prod", () => {
     expect(edge(diagram, igw.id, "internet_egress")).toBeDefined();
     for (const nat of nats) {
       expect(groupTitle(diagram, nat.id)).toMatch(/^public subnets/);
-      expect(edge(diagram, nat.id, igw.id)!.lines).toEqual(["egress"]);
+      expect(edge(diagram, nat.id, igw.id)!.lines).toEqual(wrapped(["egress"]));
       const zone = nat.lines[0].split(" ").pop()!;
       const sources = diagram.edges.filter((candidate) => candidate.to === nat.id).map((candidate) => diagram.nodes.get(candidate.from)!);
       expect(sources.map((source) => [source.lines[0], groupTitle(diagram, source.id)?.split(" · ")[0]])).toEqual([[zone, "private subnets"]]);
@@ -216,7 +219,7 @@ describe("aws-prod", () => {
     ]);
     for (const [logicalId, subnet] of Object.entries<any>(json.resource.aws_subnet)) {
       const node = diagram.nodes.get(mermaidId("aws_subnet", logicalId))!;
-      expect(node.lines).toEqual([subnet.availability_zone, subnet.cidr_block]);
+      expect(node.lines).toEqual(wrapped([subnet.availability_zone, subnet.cidr_block]));
       expect(groupTitle(diagram, node.id)).toMatch(new RegExp(`^${subnet.tags.Tier} subnets`));
     }
     for (const group of nodesWhere(diagram, startsWith("Auto Scaling group"))) {
@@ -238,7 +241,7 @@ describe("aws-dev", () => {
     const sources = diagram.edges.filter((candidate) => candidate.to === nat.id).map((candidate) => diagram.nodes.get(candidate.from)!);
     expect(sources.map((source) => source.lines[1]).sort()).toEqual(privateCidrs);
     expect(onlyNode(diagram, startsWith("RDS ")).lines).toContain("single-AZ");
-    expect(onlyNode(diagram, startsWith("HTTPS 443")).lines[1]).toBe("certificate (ACM, DNS-validated): api.dev.example.com, chat.dev.example.com, config.dev.example.com");
+    expect(onlyNode(diagram, startsWith("HTTPS 443")).lines.join(" ")).toContain("certificate (ACM, DNS-validated): api.dev.example.com, chat.dev.example.com, config.dev.example.com");
   });
 });
 
@@ -254,33 +257,33 @@ describe("gcp-prod", () => {
     const hostRule = onlyNode(diagram, (lines) => lines.includes("host api.example.com") && lines.includes("host www.example.com"));
     const [backendId] = targets(diagram, hostRule.id);
     const backend = diagram.nodes.get(backendId)!;
-    expect(backend.lines).toEqual(["backend service web-prod-api", "HTTP · port http", "health check /health"]);
+    expect(backend.lines).toEqual(wrapped(["backend service web-prod-api", "HTTP · port http", "health check /health"]));
     const groupKey = /^\$\{google_compute_region_instance_group_manager\.(.+)\.instance_group\}$/.exec(
       Object.values<any>(json.resource.google_compute_backend_service).find((body) => body.name === "web-prod-api").backend[0].group,
     )![1];
     expect(targets(diagram, backendId)).toEqual([mermaidId("google_compute_region_instance_group_manager", groupKey)]);
     const group = diagram.nodes.get(mermaidId("google_compute_region_instance_group_manager", groupKey))!;
-    expect(group.lines).toEqual([
+    expect(group.lines).toEqual(wrapped([
       "managed instance group web-prod-api-358b5f",
       "e2-medium",
       "2–6 instances (autoscaled)",
       "CPU target 60%",
       "zones: europe-west1-b, europe-west1-c, europe-west1-d",
-    ]);
-    expect(edge(diagram, backendId, group.id)!.lines).toEqual(["UTILIZATION", "port http = 3000"]);
+    ]));
+    expect(edge(diagram, backendId, group.id)!.lines).toEqual(wrapped(["UTILIZATION", "port http = 3000"]));
     expect(groupTitle(diagram, group.id)).toBe("subnetwork web-prod-subnet · 10.50.0.0/20 · europe-west1 · Private Google Access");
   });
 
   test("HTTP 80 redirects to HTTPS 443, which carries the Certificate Manager certificates and TLS policy", () => {
     const http = onlyNode(diagram, startsWith("HTTP 80"));
     const https = onlyNode(diagram, startsWith("HTTPS 443"));
-    expect(http.lines).toEqual(["HTTP 80", "redirect → HTTPS (301)"]);
+    expect(http.lines).toEqual(wrapped(["HTTP 80", "redirect → HTTPS (301)"]));
     expect(edge(diagram, http.id, https.id)).toEqual({ from: http.id, to: https.id, lines: ["redirect 301"], dotted: true });
     expect(https.lines).toEqual(
-      expect.arrayContaining([
+      expect.arrayContaining(wrapped([
         "certificates (Certificate Manager): api.example.com, chat.example.com, config.example.com, www.example.com",
         "TLS policy MODERN, min TLS_1_2",
-      ]),
+      ])),
     );
     const address = onlyNode(diagram, startsWith("address web-prod"));
     const zone = onlyNode(diagram, startsWith("Cloud DNS zone example.com"));
@@ -289,18 +292,24 @@ describe("gcp-prod", () => {
     expect(edge(diagram, "internet", zone.id)).toBeDefined();
   });
 
-  test("REGIONAL Cloud SQL in the private service access range, reached from every MIG", () => {
+  test("REGIONAL Cloud SQL behind the private service access peering, outside the VPC, reached from every MIG", () => {
     const sql = onlyNode(diagram, startsWith("Cloud SQL"));
-    expect(sql.lines).toEqual(["Cloud SQL web-prod", "MYSQL_8_4", "db-custom-2-7680", "REGIONAL (HA, standby in another zone)", "private IP only"]);
-    expect(groupTitle(diagram, sql.id)).toBe("private service access 10.51.0.0/16 · peering: servicenetworking.googleapis.com");
+    expect(sql.lines).toEqual(wrapped(["Cloud SQL web-prod", "MYSQL_8_4", "db-custom-2-7680", "REGIONAL (HA, standby in another zone)", "private IP only"]));
+    // The range is a node in the VPC network, not a subgraph drawn over the subnetwork (issue 13).
+    const access = onlyNode(diagram, startsWith("private service access"));
+    expect(access.lines).toEqual(wrapped(["private service access", "10.51.0.0/16", "peering: servicenetworking.googleapis.com"]));
+    expect(access.group).toBe(mermaidId("google_compute_network", Object.keys(json.resource.google_compute_network)[0]));
+    expect(edge(diagram, access.id, sql.id)).toEqual({ from: access.id, to: sql.id, lines: ["VPC peering"], dotted: true });
+    expect(sql.group).toBeUndefined();
+    expect([...diagram.groups.values()].map((group) => group.title)).not.toContainEqual(expect.stringContaining("private service access"));
     const groups = nodesWhere(diagram, startsWith("managed instance group"));
     expect(groups).toHaveLength(3);
-    for (const group of groups) expect(edge(diagram, group.id, sql.id)!.lines).toEqual(["private IP"]);
+    for (const group of groups) expect(edge(diagram, group.id, sql.id)!.lines).toEqual(wrapped(["private IP"]));
   });
 
   test("the subnetwork egresses through Cloud NAT to the internet", () => {
     const nat = onlyNode(diagram, startsWith("Cloud NAT"));
-    expect(nat.lines).toEqual(["Cloud NAT web-prod-nat", "router web-prod-router · europe-west1 (regional)", "auto-allocated IPs"]);
+    expect(nat.lines).toEqual(wrapped(["Cloud NAT web-prod-nat", "router web-prod-router · europe-west1 (regional)", "auto-allocated IPs"]));
     const subnetwork = [...diagram.groups.values()].find((group) => group.title.startsWith("subnetwork"))!;
     expect(edge(diagram, subnetwork.id, nat.id)).toBeDefined();
     expect(edge(diagram, nat.id, "internet_egress")).toBeDefined();
@@ -311,7 +320,7 @@ describe("gcp-prod", () => {
 test("gcp-dev: ZONAL Cloud SQL and e2-small instance groups", () => {
   const diagram = parse(stackDiagram("gcp-dev", stacks["gcp-dev"]));
   expect(onlyNode(diagram, startsWith("Cloud SQL")).lines).toContain("ZONAL");
-  for (const group of nodesWhere(diagram, startsWith("managed instance group"))) expect(group.lines).toContain("e2-small");
+  for (const group of nodesWhere(diagram, startsWith("managed instance group"))) expect(group.lines.join(" ")).toContain("e2-small");
 });
 
 describe("derived from the JSON, not from names", () => {
@@ -344,7 +353,7 @@ describe("derived from the JSON, not from names", () => {
 
     const diagram = parse(stackDiagram("aws-prod", json));
     const api = onlyNode(diagram, startsWith("Auto Scaling group web-prod-api"));
-    expect(api.lines).toEqual(expect.arrayContaining(["m7g.large", "2–9 instances"]));
+    expect(api.lines).toEqual(expect.arrayContaining(wrapped(["m7g.large", "2–9 instances"])));
     const apiTargetGroup = onlyNode(diagram, startsWith("target group web-prod-api"));
     const chatTargetGroup = onlyNode(diagram, startsWith("target group web-prod-chat"));
     expect(targets(diagram, apiTargetGroup.id)).toEqual([]);
@@ -416,9 +425,9 @@ describe("derived from the JSON, not from names", () => {
     const listener = onlyNode(diagram, startsWith("HTTP 8080"));
     const pool = onlyNode(diagram, startsWith("target group pool"));
     const workers = onlyNode(diagram, startsWith("Auto Scaling group workers"));
-    expect(edge(diagram, listener.id, pool.id)!.lines).toEqual(["default"]);
-    expect(edge(diagram, pool.id, workers.id)!.lines).toEqual(["port 9000"]);
-    expect(workers.lines).toEqual(["Auto Scaling group workers", "c7i.xlarge", "1–3 instances", "subnets: us-east-1a (app)"]);
+    expect(edge(diagram, listener.id, pool.id)!.lines).toEqual(wrapped(["default"]));
+    expect(edge(diagram, pool.id, workers.id)!.lines).toEqual(wrapped(["port 9000"]));
+    expect(workers.lines).toEqual(wrapped(["Auto Scaling group workers", "c7i.xlarge", "1–3 instances", "subnets: us-east-1a (app)"]));
     expect(groupTitle(diagram, workers.id)).toBe("app subnets · no route to the internet");
     // Tiers are ordered by address, not by name.
     expect([...diagram.groups.values()].map((group) => group.title.split(" · ")[0])).toEqual(["VPC lab", "edge subnets", "app subnets", "Application Load Balancer lab-lb"]);
@@ -436,7 +445,39 @@ describe("deterministic output", () => {
   });
 
   test("an empty stack is a valid, nearly empty flowchart", () => {
-    expect(stackDiagram("empty", {})).toBe("flowchart LR\n  %% empty: generated by npm run diagram from the synthesized Terraform JSON; do not edit\n");
+    expect(stackDiagram("empty", {})).toBe("flowchart TB\n  %% empty: generated by npm run diagram from the synthesized Terraform JSON; do not edit\n");
+  });
+});
+
+describe("label wording", () => {
+  test("counts are singular for exactly one: 1 instance, 2 instances, 1–2 instances", () => {
+    expect(counted(1, "instance")).toBe("1 instance");
+    expect(counted("1", "instance")).toBe("1 instance");
+    expect(counted(2, "instance")).toBe("2 instances");
+    expect(counted("1–2", "instance")).toBe("1–2 instances");
+    expect(counted(0, "reserved IP")).toBe("0 reserved IPs");
+    expect(counted("(computed)", "instance")).toBe("(computed) instances");
+  });
+
+  test("no diagram says '1 instances' or '(s)'; aws-dev and gcp-dev say '1 instance'", () => {
+    for (const [id, json] of Object.entries(stacks)) {
+      const text = stackDiagram(id, json);
+      expect(text).not.toMatch(/\b1 [a-z]+s\b|\(s\)/);
+    }
+    expect(nodesWhere(parse(stackDiagram("aws-dev", stacks["aws-dev"])), has("1 instance"))).toHaveLength(1);
+    expect(nodesWhere(parse(stackDiagram("gcp-dev", stacks["gcp-dev"])), has("1 instance (autoscaled)"))).toHaveLength(1);
+    const minimal = { resource: { google_compute_instance_group_manager: { m: { name: "m", target_size: 1, zone: "z" } } } };
+    expect(parse(stackDiagram("fixed", minimal)).nodes.get("google_compute_instance_group_manager_m")!.lines).toContain("1 instance (fixed)");
+  });
+
+  test("label lines are wrapped at MAX_LINE characters after commas or spaces; no line of the examples is longer unless one word is", () => {
+    expect(wrapLine("zones: europe-west1-b, europe-west1-c, europe-west1-d")).toEqual(["zones: europe-west1-b,", "europe-west1-c, europe-west1-d"]);
+    expect(wrapLine("short")).toEqual(["short"]);
+    expect(wrapLine("ELBSecurityPolicy-TLS13-1-2-2021-06-and-more", 10)).toEqual(["ELBSecurityPolicy-TLS13-1-2-2021-06-and-more"]);
+    for (const [id, json] of Object.entries(stacks)) {
+      const diagram = parse(stackDiagram(id, json));
+      for (const node of diagram.nodes.values()) for (const line of node.lines) if (line.includes(" ")) expect(line.length).toBeLessThanOrEqual(MAX_LINE);
+    }
   });
 });
 
