@@ -64,9 +64,9 @@ export function escapeMermaidText(text: string): string {
 
 /**
  * Longest label line, in characters. Top-to-bottom layouts put up to three services side by side;
- * at ~7.5 px per character three 30-character columns still fit the README's ~900 px.
+ * at ~7.5 px per character three 24-character columns take ~850 px (measured: ~220 px per node).
  */
-export const MAX_LINE = 30;
+export const MAX_LINE = 24;
 
 /** Breaks a label line longer than `max` after ", " or at spaces; a single longer word stays whole. */
 export function wrapLine(line: string, max = MAX_LINE): string[] {

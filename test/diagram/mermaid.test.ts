@@ -471,7 +471,8 @@ describe("label wording", () => {
   });
 
   test("label lines are wrapped at MAX_LINE characters after commas or spaces; no line of the examples is longer unless one word is", () => {
-    expect(wrapLine("zones: europe-west1-b, europe-west1-c, europe-west1-d")).toEqual(["zones: europe-west1-b,", "europe-west1-c, europe-west1-d"]);
+    expect(wrapLine("zones: europe-west1-b, europe-west1-c, europe-west1-d", 30)).toEqual(["zones: europe-west1-b,", "europe-west1-c, europe-west1-d"]);
+    expect(wrapLine("zones: europe-west1-b, europe-west1-c")).toEqual(["zones: europe-west1-b,", "europe-west1-c"]);
     expect(wrapLine("short")).toEqual(["short"]);
     expect(wrapLine("ELBSecurityPolicy-TLS13-1-2-2021-06-and-more", 10)).toEqual(["ELBSecurityPolicy-TLS13-1-2-2021-06-and-more"]);
     for (const [id, json] of Object.entries(stacks)) {
