@@ -136,6 +136,21 @@ export function attachPolicy(stack: TerraformStack, environment: EnvironmentSpec
  */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.11";
 
+/**
+ * A stack checked by the policy pack against exactly the JSON it writes: the JSON synthesis
+ * resolved is handed to the pack, so the stack's tokens are resolved once per synth, not twice.
+ */
+export abstract class PolicedStack extends TerraformStack {
+  /** The policy pack's findings for this stack, available after synthesis. */
+  abstract readonly policy: PolicyAspect;
+
+  override toTerraform(): any {
+    const json = super.toTerraform();
+    this.policy.useSynthesized(json);
+    return json;
+  }
+}
+
 export function requireTerraform(stack: TerraformStack): void {
   stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
 }

@@ -5,7 +5,7 @@
  * gets from the environment file is decided in ./props.ts, every resource is made by a
  * construct in constructs/aws.
  */
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend, TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import { PolicyAspect } from "../../policy/policy-aspect";
@@ -17,15 +17,14 @@ import { LoadBalancer } from "../../constructs/aws/load-balancer";
 import { INetwork } from "../../constructs/aws/existing-network";
 import { Network } from "../../constructs/aws/network";
 import { EnvironmentSpec } from "../../environment/schema";
-import { attachPolicy, requireTerraform, databaseEnv, DatabaseConnection, routedHostnames, serviceUrls } from "../common";
+import { attachPolicy, PolicedStack, requireTerraform, databaseEnv, DatabaseConnection, routedHostnames, serviceUrls } from "../common";
 import { AwsStackProps, awsStackProps, ServiceInstanceGroupProps } from "./props";
 
-export class AwsWebStack extends TerraformStack {
+export class AwsWebStack extends PolicedStack {
   readonly network: INetwork;
   readonly loadBalancer: LoadBalancer;
   /** Absent when the environment has no database. */
   readonly database?: Database;
-  /** The policy pack's findings for this stack, available after synthesis. */
   readonly policy: PolicyAspect;
   readonly instanceGroups: Record<string, InstanceGroup> = {};
   /** The canary group of each service with a canary release. */

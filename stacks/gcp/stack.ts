@@ -6,7 +6,7 @@
  * construct gets from the environment file is decided in ./props.ts, every resource is made by
  * a construct in constructs/gcp.
  */
-import { GcsBackend, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { GcsBackend, LocalBackend, TerraformOutput } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { Construct } from "constructs";
 import { PolicyAspect } from "../../policy/policy-aspect";
@@ -19,15 +19,14 @@ import { GcpLoadBalancer } from "../../constructs/gcp/load-balancer";
 import { GcpNetwork } from "../../constructs/gcp/network";
 import { IGcpNetwork } from "../../constructs/gcp/network-base";
 import { EnvironmentSpec } from "../../environment/schema";
-import { attachPolicy, requireTerraform, databaseEnv, DatabaseConnection, routedHostnames, serviceUrls } from "../common";
+import { attachPolicy, PolicedStack, requireTerraform, databaseEnv, DatabaseConnection, routedHostnames, serviceUrls } from "../common";
 import { GcpServiceProps, GcpStackProps, gcpStackProps } from "./props";
 
-export class GcpWebStack extends TerraformStack {
+export class GcpWebStack extends PolicedStack {
   readonly network: IGcpNetwork;
   readonly loadBalancer: GcpLoadBalancer;
   /** Absent when the environment has no database. */
   readonly database?: CloudSqlDatabase;
-  /** The policy pack's findings for this stack, available after synthesis. */
   readonly policy: PolicyAspect;
   readonly instanceGroups: Record<string, GcpInstanceGroup> = {};
   /** The canary group of each service with a canary release. */
