@@ -86,10 +86,7 @@ export function wrapLine(line: string, max = MAX_LINE): string[] {
   return lines;
 }
 
-/** "1 instance", "2 instances", "1–3 instances": singular only when the count shown is exactly 1. */
-export function counted(count: string | number, noun: string, plural = `${noun}s`): string {
-  return `${count} ${String(count) === "1" ? noun : plural}`;
-}
+export { counted } from "../lib/text";
 
 /** Quoted label with one `<br/>` per line. */
 export function mermaidLabel(lines: string[]): string {

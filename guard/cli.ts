@@ -11,6 +11,7 @@ import * as path from "path";
 import { CliIo, EXIT_BAD_INPUT, firstLine, InputError, parseCommandLine, processIo, readText } from "../lib/cli-io";
 import { readPlanFile } from "../plan/plan-json";
 import { allowEntryProblem, AllowEntryError, formatGuardResult, guardPlan, isForget } from "./plan-guard";
+import { counted } from "../lib/text";
 
 export const USAGE = [
   "usage: npm run guard -- <plan.json>... [--allow <address|type|prefix*>]... [--config <env.yaml>]...",
@@ -78,7 +79,7 @@ export function runGuard(argv: string[], io: CliIo = processIo): number {
   if (inputErrors > 0) return EXIT_BAD_INPUT;
   if (violations > 0) {
     const outcome = forgotten ? "deleted, replaced or forgotten" : "deleted or replaced";
-    io.stdout(`guard: ${violations} stateful resource(s) would be ${outcome} and nothing allows it; refusing`);
+    io.stdout(`guard: ${counted(violations, "stateful resource")} would be ${outcome} and nothing allows it; refusing`);
     return 1;
   }
   return 0;

@@ -5,6 +5,7 @@
  * No cdktf and no provider bindings: this runs on every CI plan.
  */
 import { firstLine, InputError, readText } from "../lib/cli-io";
+import { counted } from "../lib/text";
 
 /** Input that is not the JSON of a saved Terraform plan. */
 export class NotAPlanError extends Error {
@@ -107,7 +108,7 @@ function resourceChangesOf(plan: any): any[] {
     const addresses = resourceAddresses(module);
     if (addresses.length > 0) {
       throw new NotAPlanError(
-        `resource_changes is missing but ${field} has ${addresses.length} resource(s) (${addresses[0]}${addresses.length > 1 ? ", …" : ""}): ` +
+        `resource_changes is missing but ${field} has ${counted(addresses.length, "resource")} (${addresses[0]}${addresses.length > 1 ? ", …" : ""}): ` +
           `cannot tell what would change (${EXPECTED_INPUT}, untrimmed)`,
       );
     }

@@ -1,5 +1,6 @@
 /** The policy findings of one stack as a plain-text table for the terminal and CI logs. */
 import { Finding, Severity, Suppression } from "./types";
+import { counted } from "../lib/text";
 
 export interface PolicyReportOptions {
   /** Suppressions that matched nothing (PolicyAspect.unusedSuppressions()), listed so stale config gets noticed. @default [] */
@@ -23,7 +24,7 @@ export function formatPolicyReport(stackId: string, findings: Finding[], options
   const open = bySeverity.filter((finding) => finding.suppressedReason === undefined);
   const suppressed = bySeverity.filter((finding) => finding.suppressedReason !== undefined);
   const counts = SEVERITIES.map((severity) => `${open.filter((finding) => finding.severity === severity).length} ${severity}`).join(", ");
-  const summary = `policy ${stackId}: ${open.length} open finding(s) (${counts}), ${suppressed.length} suppressed`;
+  const summary = `policy ${stackId}: ${counted(open.length, "open finding")} (${counts}), ${suppressed.length} suppressed`;
 
   const rows = [...open, ...suppressed];
   const widths = [0, 1, 2].map((column) =>

@@ -14,6 +14,7 @@ import { CLOUDS, Cloud, EnvironmentSpec } from "../environment/schema";
 import { AwsWebStack } from "./aws/stack";
 import { GcpWebStack } from "./gcp/stack";
 import { stackId } from "../lib/naming";
+import { counted } from "../lib/text";
 
 type StackFactory = (scope: Construct, id: string, environment: EnvironmentSpec) => Construct;
 
@@ -127,7 +128,7 @@ export function main(configDir: string, outdir = process.env.CDKTF_OUTDIR ?? "cd
  * in this project, said plainly (its stack only with INFRA_DEBUG, which also keeps stacks formatted).
  */
 export function describeFailure(error: unknown): string {
-  if (error instanceof ConfigError) return `${error.lines.join("\n")}\n${error.lines.length} problem(s); nothing was synthesized.\n`;
+  if (error instanceof ConfigError) return `${error.lines.join("\n")}\n${counted(error.lines.length, "problem")}; nothing was synthesized.\n`;
   const message = error instanceof Error ? error.message : String(error);
   const detail = process.env.INFRA_DEBUG && error instanceof Error ? `\n${error.stack}` : " (set INFRA_DEBUG=1 for the stack trace)";
   // Kept whole: a failed construct validation lists one line per construct.

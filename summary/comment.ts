@@ -7,6 +7,7 @@
  */
 import { costSummary } from "./cost-markdown";
 import { Counts, StackSection } from "./section";
+import { counted } from "../lib/text";
 
 /** GitHub refuses issue and pull-request comments longer than this (characters). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -66,7 +67,7 @@ function render(sections: readonly StackSection[], options: CommentOptions, cuts
     const costs = cuts.cost.size > 0 ? ` and the cost tables of ${cuts.cost.size}` : "";
     lines.push(
       "> [!NOTE]",
-      `> Shortened to fit GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit: the resource lists of ${cuts.detail.size} stack(s)${costs} were left out (${stacks}). Every stack keeps its counts and cost. ${wherePlansAre(options)}`,
+      `> Shortened to fit GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit: the resource lists of ${counted(cuts.detail.size, "stack")}${costs} were left out (${stacks}). Every stack keeps its counts and cost. ${wherePlansAre(options)}`,
       "",
     );
   }

@@ -14,6 +14,7 @@ import { PropsError } from "../../lib/errors";
 import { Connectable, openTcpPath, peerProblem } from "./connections";
 import { SUPPORTED_MAJOR_VERSIONS } from "../../lib/database-versions";
 import { RDS_BACKUP_RETENTION_DAYS, RDS_IDENTIFIER_MAX, RDS_STORAGE_GB } from "./limits";
+import { counted } from "../../lib/text";
 
 export type DatabaseEngine = "mysql" | "postgres";
 
@@ -365,7 +366,7 @@ function validate(id: string, props: DatabaseProps): { traits: EngineTraits; fam
   }
   if (!props.vpcId) fail("vpcId", "is empty", "the id of the VPC holding the subnets");
   if (!Token.isUnresolved(props.subnetIds) && (!Array.isArray(props.subnetIds) || props.subnetIds.length < 2)) {
-    fail("subnetIds", `${props.subnetIds?.length ?? 0} subnet(s) given`, "at least two database subnets in different availability zones");
+    fail("subnetIds", `${counted(props.subnetIds?.length ?? 0, "subnet")} given`, "at least two database subnets in different availability zones");
   }
 
   const databaseName = props.databaseName;

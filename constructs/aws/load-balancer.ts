@@ -24,6 +24,7 @@ import { Connectable } from "./connections";
 import { ALB_IDLE_TIMEOUT_SECONDS, ALB_TARGET_GROUPS_MAX, DEREGISTRATION_DELAY_SECONDS, ELB_NAME, ELB_NAME_MAX } from "./limits";
 import { checkRouteOwners, planRules, serviceRoutes } from "./listener-rules";
 import { describeRange, IntegerRange, isIntegerIn, PORT_RANGE } from "../../lib/range";
+import { counted } from "../../lib/text";
 
 /** ALB `load_balancing_algorithm_type` values this construct offers. */
 export type LoadBalancingAlgorithm = "round_robin" | "least_outstanding_requests";
@@ -220,7 +221,7 @@ export class LoadBalancer extends Construct implements Connectable {
     }
     if (!props.vpcId) throw problem("vpcId", "is empty (the id of the VPC holding the subnets)");
     if (props.subnetIds.length < 2) {
-      throw problem("subnetIds", `has ${props.subnetIds.length} subnet(s) (at least 2, in different availability zones)`);
+      throw problem("subnetIds", `has ${counted(props.subnetIds.length, "subnet")} (at least 2, in different availability zones)`);
     }
     const literalSubnets = props.subnetIds.filter((subnet) => !Token.isUnresolved(subnet));
     const repeatedSubnet = literalSubnets.find((subnet, index) => literalSubnets.indexOf(subnet) !== index);

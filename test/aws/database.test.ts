@@ -326,7 +326,7 @@ describe("Database", () => {
 
     it("requires a VPC and two subnets", () => {
       expect(props({ subnetIds: ["subnet-a"] })).toThrow(
-        `${error("subnetIds")}1 subnet(s) given (at least two database subnets in different availability zones)`,
+        `${error("subnetIds")}1 subnet given (at least two database subnets in different availability zones)`,
       );
       expect(props({ vpcId: "" })).toThrow(`${error("vpcId")}is empty`);
     });

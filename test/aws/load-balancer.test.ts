@@ -448,7 +448,7 @@ describe("LoadBalancer", () => {
       [{ name: "" }, `LoadBalancer 'lb': name: "" must be 1..32 of letters`],
       [{ name: "internal-shop" }, `LoadBalancer 'lb': name: "internal-shop" must not start with "internal-" (reserved by AWS)`],
       [{ vpcId: "" }, "LoadBalancer 'lb': vpcId: is empty (the id of the VPC holding the subnets)"],
-      [{ subnetIds: ["subnet-aaaa"] }, "LoadBalancer 'lb': subnetIds: has 1 subnet(s) (at least 2, in different availability zones)"],
+      [{ subnetIds: ["subnet-aaaa"] }, "LoadBalancer 'lb': subnetIds: has 1 subnet (at least 2, in different availability zones)"],
       [{ subnetIds: ["subnet-aaaa", "subnet-aaaa"] }, `LoadBalancer 'lb': subnetIds: "subnet-aaaa" is listed twice (distinct subnets)`],
       [{ certificateArn: "" }, "LoadBalancer 'lb': certificateArn: is empty (the ARN of an issued ACM certificate, or leave it out for HTTP only)"],
       [{ certificateArn: "my-cert" }, `LoadBalancer 'lb': certificateArn: "my-cert" is not an ARN (arn:aws:acm:...)`],

@@ -69,7 +69,7 @@ describe("exit decision and message per fixture", () => {
     expect(stdout.split("\n")).toEqual([
       `${DB_REPLACE}: ${DATABASE} (aws_db_instance) would be replaced`,
       expect.stringContaining(`to allow it deliberately: --allow ${DATABASE}, or add { resource: ${DATABASE}, reason:`),
-      "guard: 1 stateful resource(s) would be deleted or replaced and nothing allows it; refusing",
+      "guard: 1 stateful resource would be deleted or replaced and nothing allows it; refusing",
     ]);
   });
 
@@ -86,7 +86,7 @@ describe("exit decision and message per fixture", () => {
       stdout: [
         `${file}: ${DATABASE} (aws_db_instance) ${outcome}`,
         `  to allow it deliberately: --allow ${DATABASE}, or add { resource: ${DATABASE}, reason: "<why this data may go>" } to dataProtection.allowDestroy in the environment file`,
-        "guard: 1 stateful resource(s) would be deleted, replaced or forgotten and nothing allows it; refusing",
+        "guard: 1 stateful resource would be deleted, replaced or forgotten and nothing allows it; refusing",
       ].join("\n"),
       stderr: "",
     });
@@ -211,7 +211,7 @@ describe("several plan files", () => {
       `${DB_REPLACE}: ${DATABASE} (aws_db_instance) would be replaced`,
       `${RULE_REPLACE}: no stateful resource would be deleted or replaced`,
       `${ZONE_DELETE}: ${ZONE} (aws_route53_zone) would be deleted`,
-      "guard: 2 stateful resource(s) would be deleted or replaced and nothing allows it; refusing",
+      "guard: 2 stateful resources would be deleted or replaced and nothing allows it; refusing",
     ]);
   });
 
@@ -234,7 +234,7 @@ describe("plans it cannot fully read: exit 2, one line, nothing passes", () => {
       code: 2,
       stdout: "",
       stderr:
-        `${NO_RESOURCE_CHANGES}: resource_changes is missing but prior_state has 1 resource(s) (${DATABASE}): ` +
+        `${NO_RESOURCE_CHANGES}: resource_changes is missing but prior_state has 1 resource (${DATABASE}): ` +
         "cannot tell what would change (expected the output of `terraform show -json <planfile>`, untrimmed)",
     });
   });

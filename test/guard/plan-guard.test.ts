@@ -113,7 +113,7 @@ describe("destructiveChanges", () => {
     ["a change without actions", { format_version: "1.2", resource_changes: [{ address: "a.b", type: "a" }] }, "resource_changes[0] has no address, type and change.actions"],
     ["a plan without format_version", { resource_changes: [] }, "format_version is missing, so the plan format is unknown"],
     ["format 2.0", { format_version: "2.0", resource_changes: [] }, 'format_version "2.0" is not supported'],
-    ["no resource_changes while prior_state has the database", fixture("aws-dev.no-resource-changes.json"), "resource_changes is missing but prior_state has 1 resource(s)"],
+    ["no resource_changes while prior_state has the database", fixture("aws-dev.no-resource-changes.json"), "resource_changes is missing but prior_state has 1 resource"],
   ])("rejects %s", (_what, input, message) => {
     expect(() => destructiveChanges(input)).toThrow(NotAPlanError);
     expect(() => destructiveChanges(input)).toThrow(message);

@@ -102,7 +102,7 @@ describe("fails closed on plans it cannot fully read", () => {
 
   test("resource_changes missing while prior_state has the database: refused, not an empty plan", () => {
     expect(refusal(fixture("aws-dev.no-resource-changes.json"))).toBe(
-      "resource_changes is missing but prior_state has 1 resource(s) (aws_db_instance.database_instance_D7FC2283): " +
+      "resource_changes is missing but prior_state has 1 resource (aws_db_instance.database_instance_D7FC2283): " +
         "cannot tell what would change (expected the output of `terraform show -json <planfile>`, untrimmed)",
     );
   });
@@ -110,7 +110,7 @@ describe("fails closed on plans it cannot fully read", () => {
   test("resource_changes missing while planned_values has resources, in child modules too", () => {
     const planned = { root_module: { child_modules: [{ resources: [{ address: "module.data.aws_s3_bucket.assets" }, { address: "module.data.aws_s3_bucket.logs" }] }] } };
     expect(refusal({ format_version: "1.2", planned_values: planned })).toBe(
-      "resource_changes is missing but planned_values has 2 resource(s) (module.data.aws_s3_bucket.assets, …): " +
+      "resource_changes is missing but planned_values has 2 resources (module.data.aws_s3_bucket.assets, …): " +
         "cannot tell what would change (expected the output of `terraform show -json <planfile>`, untrimmed)",
     );
   });

@@ -40,7 +40,7 @@ describe("suppressions", () => {
     expect(aspect.unusedSuppressions()).toEqual([]);
     const report = formatPolicyReport("aws-prod", findings);
     expect(report).toContain(`suppressed: ${REASON}`);
-    expect(report.split("\n")[0]).toBe("policy aws-prod: 1 open finding(s) (1 high, 0 medium, 0 low), 1 suppressed");
+    expect(report.split("\n")[0]).toBe("policy aws-prod: 1 open finding (1 high, 0 medium, 0 low), 1 suppressed");
   });
 
   test("a suppression that matches nothing is reported as unused, and shown in the report", () => {

@@ -38,7 +38,7 @@ test("no findings is one line", () => {
 test("a table of open findings with their fix, then suppressed ones with their reason", () => {
   expect(formatPolicyReport("aws-prod", [suppressed, medium, open])).toBe(
     [
-      "policy aws-prod: 2 open finding(s) (1 high, 1 medium, 0 low), 1 suppressed",
+      "policy aws-prod: 2 open findings (1 high, 1 medium, 0 low), 1 suppressed",
       "SEVERITY  RULE              RESOURCE                     DETAIL",
       'high      AWS-EC2-IMDSV2    service-api/launch-template  metadata_options.http_tokens is "optional" (must be "required")',
       "                                                         fix: Set metadata_options.http_tokens required",

@@ -39,7 +39,7 @@ test("a broken config exits 1 with one line per problem, no stack trace, nothing
   expect(status).toBe(1);
   expect(stderr.trim().split("\n")).toEqual([
     `${path.join(configDir, "prod.yaml")}: aws.network.cidr: 172.31.0.0/33 is not a valid CIDR (expected a.b.c.d/n with n between 0 and 32)`,
-    "1 problem(s); nothing was synthesized.",
+    "1 problem; nothing was synthesized.",
   ]);
   expect(stderr).not.toMatch(/\n\s+at /);
   expect(fs.existsSync(outdir)).toBe(false);

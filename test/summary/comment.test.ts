@@ -145,7 +145,7 @@ test("40 stacks stay under GitHub's 65,536 characters: the largest resource list
   const comment = renderComment(sections, { commit: "abcdef0123", runUrl: RUN });
   expect(comment.length).toBeLessThan(COMMENT_BUDGET);
   expect(COMMENT_BUDGET).toBeLessThan(GITHUB_COMMENT_LIMIT);
-  expect(comment).toMatch(/> \[!NOTE\]\n> Shortened to fit GitHub's 65,536-character comment limit: the resource lists of \d+ stack\(s\) were left out \(`stack-00`/);
+  expect(comment).toMatch(/> \[!NOTE\]\n> Shortened to fit GitHub's 65,536-character comment limit: the resource lists of \d+ stacks were left out \(`stack-00`/);
   expect(comment).toContain(`The full plans are in the [workflow run](${RUN}).`);
   for (const section of sections) {
     expect(comment).toContain(`<summary><b>${section.stack}</b>: `);

@@ -145,7 +145,7 @@ describe("plans it cannot fully read: exit 2, one line each, no summary", () => 
   test.each([
     [
       "aws-dev.no-resource-changes",
-      "resource_changes is missing but prior_state has 1 resource(s) (aws_db_instance.database_instance_D7FC2283): cannot tell what would change (expected the output of `terraform show -json <planfile>`, untrimmed)",
+      "resource_changes is missing but prior_state has 1 resource (aws_db_instance.database_instance_D7FC2283): cannot tell what would change (expected the output of `terraform show -json <planfile>`, untrimmed)",
     ],
     [
       "aws-dev.format-2",
