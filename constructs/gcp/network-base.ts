@@ -3,7 +3,7 @@
  * the stacks use, the firewall rules the services need on either, the private service access
  * peering, and the checks of their props.
  */
-import { DataResource, ITerraformDependable } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeFirewall } from "@cdktf/provider-google/lib/compute-firewall";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
@@ -11,6 +11,7 @@ import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-
 import { Ipv4Block, parseIpv4Cidr } from "../../lib/cidr";
 import { PropsError } from "../../lib/errors";
 import { GCP_NAME, GCP_NAME_MAX } from "./limits";
+import { TerraformData } from "./terraform-data";
 
 export interface LoadBalancerHealthCheckRuleOptions {
   /** Port the health checks (and the load balancer's traffic) reach on the instances, 1 to 65535. */
@@ -148,7 +149,7 @@ export abstract class GcpNetworkBase extends Construct {
       prefixLength: range.prefix,
       network: this.target.networkId,
     });
-    const peeringRemoval = new DataResource(this, "private-service-peering-removal", {
+    const peeringRemoval = new TerraformData(this, "private-service-peering-removal", {
       input: { network: this.target.networkId },
       dependsOn: [serviceAddress],
       provisioners: [{ type: "local-exec", when: "destroy", command: PEERING_REMOVAL_COMMAND }],

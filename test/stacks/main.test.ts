@@ -30,6 +30,27 @@ test("the example config synthesizes one stack per environment and cloud", () =>
   fs.rmSync(outdir, { recursive: true });
 });
 
+test("synthesizes on a machine without terraform (a synth-only CI job, a reviewer): no synth-time `terraform version`", () => {
+  // PATH holds node alone: cdktf's DataResource ran `terraform version` during validation and
+  // failed every GCP stack here (constructs/gcp/terraform-data.ts).
+  const nodeOnly = fs.mkdtempSync(path.join(os.tmpdir(), "node-only-"));
+  fs.symlinkSync(process.execPath, path.join(nodeOnly, "node"));
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-out-"));
+  fs.rmSync(outdir, { recursive: true });
+  const result = spawnSync("/bin/sh", ["-c", APP_COMMAND], {
+    cwd: ROOT,
+    env: { ...process.env, PATH: nodeOnly, INFRA_CONFIG_DIR: path.join(ROOT, "config"), CDKTF_OUTDIR: outdir },
+    encoding: "utf8",
+  });
+  expect(result.stderr).toBe("");
+  expect(result.status).toBe(0);
+  expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["aws-dev", "aws-prod", "gcp-dev", "gcp-prod"]);
+  const gcp = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "gcp-dev", "cdk.tf.json"), "utf8"));
+  expect(Object.keys(gcp.resource.terraform_data)).toEqual([expect.stringMatching(/^network_private-service-peering-removal_/)]);
+  fs.rmSync(outdir, { recursive: true });
+  fs.rmSync(nodeOnly, { recursive: true });
+});
+
 test("a broken config exits 1 with one line per problem, no stack trace, nothing written", () => {
   const configDir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-config-"));
   const prod = fs.readFileSync(path.join(ROOT, "config", "prod.yaml"), "utf8");
