@@ -1,9 +1,11 @@
 /**
- * AWS resources as a diagram: VPC and subnet tiers, NAT egress, Route 53, load balancers with
- * their listeners, rules and target groups, Auto Scaling groups, RDS and who may reach it.
+ * AWS request path as a diagram: Route 53, load balancers with their listeners, rules and target
+ * groups, Auto Scaling groups, RDS and who may reach it. The network (VPC, subnet tiers, NAT and
+ * internet gateways) is aws-network.ts's diagram.
  */
 import { blocks, StackResource, StackResources } from "../lib/terraform-json";
-import { addInternet, addInternetEgress, counted, displayName, Graph, INTERNET, INTERNET_EGRESS, isString, listOrNone, range, shown, unique } from "./graph";
+import { AwsSubnets, placement } from "./aws-subnets";
+import { addInternet, counted, displayName, Graph, INTERNET, isString, listOrNone, range, shown, unique } from "./graph";
 
 const AWS_LB = ["aws_lb", "aws_alb"];
 const AWS_LISTENER = ["aws_lb_listener", "aws_alb_listener"];
@@ -17,100 +19,9 @@ const AWS_PREDEFINED_METRICS: Record<string, string> = {
   ALBRequestCountPerTarget: "requests per target",
 };
 
-interface AwsSubnet {
-  readonly address: string;
-  readonly vpc?: string;
-  readonly tier: string;
-  readonly zone: string;
-  readonly cidr: string;
-}
 
-export function awsDiagram(graph: Graph, stack: StackResources): void {
-  const subnets = new Map<string, AwsSubnet>();
-  for (const subnet of stack.ofType("aws_subnet")) {
-    const body = subnet.config;
-    subnets.set(subnet.address, {
-      address: subnet.address,
-      vpc: stack.target(body.vpc_id, "aws_vpc")?.address,
-      tier: isString(body.tags?.Tier) ? body.tags.Tier : "untiered",
-      zone: shown(body.availability_zone ?? body.availability_zone_id),
-      cidr: shown(body.cidr_block),
-    });
-  }
-  const tierGroup = (subnet: AwsSubnet) => `tier:${subnet.vpc ?? "-"}:${subnet.tier}`;
-  const subnetsOf = (value: unknown) =>
-    stack.targetsIn(value, "aws_subnet").flatMap((key) => (subnets.has(key) ? [subnets.get(key)!] : []));
-  /** The innermost group holding all of these subnets: their tier, else their VPC. */
-  const placeIn = (members: AwsSubnet[]): string | undefined => {
-    if (members.length === 0) return undefined;
-    const tiers = unique(members.map(tierGroup));
-    if (tiers.length === 1) return tiers[0];
-    const vpcs = unique(members.map((subnet) => subnet.vpc));
-    return vpcs.length === 1 && vpcs[0] ? vpcs[0] : undefined;
-  };
-  const zonesOf = (members: AwsSubnet[]) => {
-    const tiers = unique(members.map((subnet) => subnet.tier));
-    return `subnets: ${listOrNone(unique(members.map((subnet) => subnet.zone)))}${tiers.length === 1 ? ` (${tiers[0]})` : ""}`;
-  };
-
-  // Route tables: which subnet sends 0.0.0.0/0 where.
-  const routesOf = new Map<string, { destination: string; nat?: string; igw?: string }[]>();
-  const addRoute = (table: string | undefined, route: any) => {
-    if (!table) return;
-    const nat = stack.target(route.nat_gateway_id, "aws_nat_gateway")?.address;
-    const igw = stack.target(route.gateway_id, "aws_internet_gateway")?.address;
-    if (!nat && !igw) return;
-    const destination = shown(route.destination_cidr_block ?? route.cidr_block ?? route.destination_ipv6_cidr_block ?? route.ipv6_cidr_block);
-    routesOf.set(table, [...(routesOf.get(table) ?? []), { destination, nat, igw }]);
-  };
-  for (const table of stack.ofType("aws_route_table")) for (const route of blocks(table.config.route)) addRoute(table.address, route);
-  for (const route of stack.ofType("aws_route")) addRoute(stack.target(route.config.route_table_id, "aws_route_table")?.address, route.config);
-  const tableOfSubnet = new Map<string, string>();
-  for (const association of stack.ofType("aws_route_table_association")) {
-    const subnet = stack.target(association.config.subnet_id, "aws_subnet")?.address;
-    const table = stack.target(association.config.route_table_id, "aws_route_table")?.address;
-    if (subnet && table) tableOfSubnet.set(subnet, table);
-  }
-  const subnetRoutes = (subnet: string) => routesOf.get(tableOfSubnet.get(subnet) ?? "") ?? [];
-
-  // VPCs, then one subgraph per subnet tier (ordered by address: public, private, database, …).
-  for (const vpc of stack.ofType("aws_vpc")) {
-    graph.group(vpc.address, [`VPC ${displayName(vpc)}`, shown(vpc.config.cidr_block)]);
-  }
-  const tiers = new Map<string, AwsSubnet[]>();
-  for (const subnet of subnets.values()) tiers.set(tierGroup(subnet), [...(tiers.get(tierGroup(subnet)) ?? []), subnet]);
-  const tierOrder = [...tiers.entries()].sort(
-    ([a, left], [b, right]) =>
-      Math.min(...left.map((s) => ipv4ToNumber(s.cidr))) - Math.min(...right.map((s) => ipv4ToNumber(s.cidr))) || a.localeCompare(b),
-  );
-  for (const [group, members] of tierOrder) {
-    const defaults = unique(
-      members.flatMap((subnet) =>
-        subnetRoutes(subnet.address).filter((route) => route.destination === "0.0.0.0/0").map((route) => (route.nat ? "NAT gateway" : "internet gateway")),
-      ),
-    );
-    const routeLine = defaults.length === 0 ? "no route to the internet" : `default route: ${defaults.join(", ")}`;
-    graph.group(group, [`${members[0].tier} subnets`, routeLine], members[0].vpc);
-    const ordered = [...members].sort((a, b) => a.zone.localeCompare(b.zone) || ipv4ToNumber(a.cidr) - ipv4ToNumber(b.cidr));
-    for (const subnet of ordered) graph.node(subnet.address, [subnet.zone, subnet.cidr], "box", "network", group);
-  }
-
-  // NAT egress: subnet → NAT gateway (its route) → internet gateway (the NAT subnet's route) → internet.
-  for (const nat of stack.ofType("aws_nat_gateway")) {
-    const home = subnetsOf(nat.config.subnet_id);
-    const connectivity = nat.config.connectivity_type ?? "public";
-    graph.node(nat.address, [`NAT gateway ${home[0]?.zone ?? ""}`.trim(), `${connectivity}${nat.config.allocation_id ? ", Elastic IP" : ""}`], "hexagon", "network", placeIn(home));
-    for (const route of home.flatMap((subnet) => subnetRoutes(subnet.address))) {
-      if (!route.igw) continue;
-      addInternetGateway(graph, stack, route.igw);
-      graph.edge(nat.address, route.igw, ["egress"]);
-    }
-  }
-  for (const subnet of subnets.values()) {
-    for (const route of subnetRoutes(subnet.address)) {
-      if (route.nat) graph.edge(subnet.address, route.nat, [route.destination]);
-    }
-  }
+export function awsRequestPath(graph: Graph, stack: StackResources): void {
+  const subnets = new AwsSubnets(stack);
 
   // DNS: alias (or CNAME) records pointing at a load balancer.
   const hostnames = new Map<string, Map<string, string[]>>();
@@ -133,8 +44,7 @@ export function awsDiagram(graph: Graph, stack: StackResources): void {
     }
   }
 
-  // Load balancers with their listeners, rules and target groups, one subgraph each.
-  const groupOfTargetGroup = new Map<string, string>();
+  // Load balancers with their listeners, rules and target groups: a chain, top to bottom.
   const rulesByListener = new Map<string, StackResource[]>();
   for (const rule of stack.ofType(...AWS_RULE)) {
     const listener = stack.target(rule.config.listener_arn, ...AWS_LISTENER)?.address;
@@ -142,16 +52,17 @@ export function awsDiagram(graph: Graph, stack: StackResources): void {
   }
   const listeners = stack.ofType(...AWS_LISTENER);
   for (const lb of stack.ofType(...AWS_LB)) {
-    const group = `group:${lb.address}`;
     const type = lb.config.load_balancer_type ?? "application";
-    graph.group(group, [`${type === "application" ? "Application" : type === "network" ? "Network" : "Gateway"} Load Balancer ${displayName(lb)}`]);
-    const lbSubnets = subnetsOf(lb.config.subnets ?? lb.config.subnet_mapping);
+    const lbSubnets = subnets.in(lb.config.subnets ?? lb.config.subnet_mapping);
     graph.node(
       lb.address,
-      [`${lb.config.internal === true ? "internal" : "internet-facing"} ${type} load balancer`, ...(lbSubnets.length > 0 ? [zonesOf(lbSubnets)] : [])],
+      [
+        `${type === "application" ? "Application" : type === "network" ? "Network" : "Gateway"} Load Balancer ${displayName(lb)}`,
+        lb.config.internal === true ? "internal" : "internet-facing",
+        ...(lbSubnets.length > 0 ? [placement(lbSubnets)] : []),
+      ],
       "stadium",
       "frontend",
-      group,
     );
     for (const [zone, byLb] of hostnames) if (byLb.has(lb.address)) graph.edge(zone, lb.address, byLb.get(lb.address)!);
 
@@ -170,7 +81,7 @@ export function awsDiagram(graph: Graph, stack: StackResources): void {
       if (listener.config.ssl_policy) lines.push(`TLS policy ${shown(listener.config.ssl_policy)}`);
       const actions = blocks(listener.config.default_action);
       lines.push(...actions.map((action) => `default: ${awsActionText(action)}`));
-      graph.node(listener.address, lines, "box", "frontend", group);
+      graph.node(listener.address, lines, "box", "frontend");
       graph.edge(lb.address, listener.address);
       for (const action of actions) {
         const redirect = action.redirect;
@@ -182,7 +93,6 @@ export function awsDiagram(graph: Graph, stack: StackResources): void {
           if (target) graph.edge(listener.address, target.address, [`redirect ${redirectStatus(redirect.status_code)}`], true);
         }
         for (const targetGroup of awsForwardTargets(stack, action)) {
-          groupOfTargetGroup.set(targetGroup, groupOfTargetGroup.get(targetGroup) ?? group);
           graph.edge(listener.address, targetGroup, ["default"]);
         }
       }
@@ -195,12 +105,11 @@ export function awsDiagram(graph: Graph, stack: StackResources): void {
         ruleLines.push(...blocks(rule.config.condition).flatMap(awsConditionLines));
         const ruleActions = blocks(rule.config.action);
         ruleLines.push(...ruleActions.filter((action) => awsForwardTargets(stack, action).length === 0).map(awsActionText));
-        graph.node(rule.address, ruleLines, "hexagon", "frontend", group);
+        graph.node(rule.address, ruleLines, "hexagon", "frontend");
         graph.edge(listener.address, rule.address);
         for (const action of ruleActions) {
           for (const targetGroup of awsForwardTargets(stack, action)) {
-            groupOfTargetGroup.set(targetGroup, groupOfTargetGroup.get(targetGroup) ?? group);
-            graph.edge(rule.address, targetGroup, ["forward"]);
+              graph.edge(rule.address, targetGroup, ["forward"]);
           }
         }
       }
@@ -211,7 +120,7 @@ export function awsDiagram(graph: Graph, stack: StackResources): void {
     const lines = [`target group ${displayName(targetGroup)}`, `${shown(body.protocol ?? "HTTP")} ${shown(body.port)} (${shown(body.target_type ?? "instance")})`];
     const health = blocks(body.health_check)[0];
     if (health?.path) lines.push(`health check ${shown(health.path)}`);
-    graph.node(targetGroup.address, lines, "box", "frontend", groupOfTargetGroup.get(targetGroup.address));
+    graph.node(targetGroup.address, lines, "box", "frontend");
   }
 
   // Instance groups: target group → Auto Scaling group → launch template.
@@ -225,7 +134,7 @@ export function awsDiagram(graph: Graph, stack: StackResources): void {
       .map((key) => stack.get(key)!);
     const overrides = blocks(body.mixed_instances_policy?.launch_template?.override).map((override) => override.instance_type).filter(isString);
     const instanceTypes = unique([...overrides, ...templates.map((template) => template.config.instance_type).filter(isString)]);
-    const members = subnetsOf(body.vpc_zone_identifier);
+    const members = subnets.in(body.vpc_zone_identifier);
     const lines = [
       `Auto Scaling group ${displayName(asg)}`,
       instanceTypes.length > 0 ? instanceTypes.join(", ") : "instance type: ?",
@@ -238,8 +147,8 @@ export function awsDiagram(graph: Graph, stack: StackResources): void {
         lines.push(`${AWS_PREDEFINED_METRICS[metric] ?? metric ?? "custom metric"} target ${shown(tracking.target_value)}${metric === "ASGAverageCPUUtilization" ? "%" : ""}`);
       }
     }
-    if (members.length > 0) lines.push(zonesOf(members));
-    graph.node(asg.address, lines, "box", "compute", placeIn(members));
+    if (members.length > 0) lines.push(placement(members));
+    graph.node(asg.address, lines, "box", "compute");
 
     const targetGroups = unique([
       ...stack.targetsIn(body.target_group_arns, ...AWS_TARGET_GROUP),
@@ -265,7 +174,7 @@ export function awsDiagram(graph: Graph, stack: StackResources): void {
   for (const db of stack.ofType("aws_db_instance")) {
     const body = db.config;
     const subnetGroup = stack.target(body.db_subnet_group_name, "aws_db_subnet_group");
-    const members = subnetsOf(subnetGroup?.config.subnet_ids);
+    const members = subnets.in(subnetGroup?.config.subnet_ids);
     const storage = body.max_allocated_storage ? `${shown(body.allocated_storage)}–${shown(body.max_allocated_storage)} GB` : `${shown(body.allocated_storage)} GB`;
     const lines = [
       `RDS ${displayName(db)}`,
@@ -273,22 +182,14 @@ export function awsDiagram(graph: Graph, stack: StackResources): void {
       `${shown(body.instance_class)}, ${storage}`,
       body.multi_az === true || body.multi_az === "true" ? "multi-AZ" : "single-AZ",
     ];
-    if (members.length > 0) lines.push(zonesOf(members));
-    graph.node(db.address, lines, "cylinder", "data", placeIn(members));
+    if (members.length > 0) lines.push(placement(members));
+    graph.node(db.address, lines, "cylinder", "data");
     for (const sg of stack.targetsIn(body.vpc_security_group_ids, "aws_security_group")) {
       for (const permission of ingress.filter((item) => item.target === sg)) {
         for (const asg of groupsBySecurityGroup.get(permission.source) ?? []) graph.edge(asg, db.address, [permission.ports]);
       }
     }
   }
-}
-
-function addInternetGateway(graph: Graph, stack: StackResources, key: string): void {
-  const igw = stack.get(key)!;
-  const vpc = stack.target(igw.config.vpc_id, "aws_vpc")?.address;
-  graph.node(key, [`internet gateway ${displayName(igw)}`], "hexagon", "network", vpc);
-  addInternetEgress(graph);
-  graph.edge(key, INTERNET_EGRESS);
 }
 
 function awsCertificate(stack: StackResources, value: unknown): string {
@@ -369,10 +270,4 @@ function awsIngressPermissions(stack: StackResources): { target: string; source:
     }
   }
   return permissions;
-}
-
-function ipv4ToNumber(cidr: string): number {
-  const parts = cidr.split("/")[0].split(".").map(Number);
-  if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part))) return Number.MAX_SAFE_INTEGER;
-  return ((parts[0] * 256 + parts[1]) * 256 + parts[2]) * 256 + parts[3];
 }

@@ -13,7 +13,7 @@ import { ConfigError } from "../lib/errors";
 import { loadEnvironments } from "../environment/load";
 import { synthesizeStackJson } from "../stacks/synthesize";
 import { counted } from "./graph";
-import { embedInReadme, GENERATED_NOTE, readmeSection, renderDiagrams } from "./mermaid";
+import { DIAGRAM_KINDS, embedInReadme, GENERATED_NOTE, readmeSection, renderDiagrams } from "./mermaid";
 
 export const USAGE = "usage: npm run diagram -- [--out <dir>] [--readme <README.md>]   (config from INFRA_CONFIG_DIR, default config/)";
 
@@ -59,7 +59,7 @@ export function runDiagramCli(
     }
     if (values.readme !== undefined && readme !== undefined) {
       fs.writeFileSync(values.readme, readme);
-      io.stdout(`updated ${values.readme} (${counted(Object.keys(documents).length, "diagram")})`);
+      io.stdout(`updated ${values.readme} (${counted(Object.keys(documents).length, "stack")}, ${counted(Object.keys(documents).length * DIAGRAM_KINDS.length, "diagram")})`);
     }
     return 0;
   } catch (error) {

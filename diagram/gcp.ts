@@ -1,10 +1,11 @@
 /**
- * GCP resources as a diagram: VPC networks with subnetworks and private service access, Cloud
- * NAT, Cloud SQL, managed instance groups, Cloud DNS and the load balancer chain from address
- * to forwarding rule, proxy, URL map host rules, backends and instance groups.
+ * GCP request path as a diagram: Cloud DNS and the load balancer chain from address to forwarding
+ * rule, proxy, URL map host rules, backends, managed instance groups and Cloud SQL. The network
+ * (VPC, subnetworks, private service access, Cloud NAT) is gcp-network.ts's diagram.
  */
 import { blocks, StackResource, StackResources } from "../lib/terraform-json";
-import { addInternet, addInternetEgress, counted, displayName, Graph, INTERNET, INTERNET_EGRESS, isString, listOrNone, range, shown, unique } from "./graph";
+import { addInternet, counted, displayName, Graph, INTERNET, isString, listOrNone, range, shown, unique } from "./graph";
+import { GCP_MIG, gcpMigSubnetworks, gcpMigTemplates, gcpSqlNetwork } from "./gcp-shared";
 
 const GCP_FORWARDING_RULE = ["google_compute_global_forwarding_rule", "google_compute_forwarding_rule"];
 const GCP_PROXY = [
@@ -17,8 +18,6 @@ const GCP_PROXY = [
 ];
 const GCP_URL_MAP = ["google_compute_url_map", "google_compute_region_url_map"];
 const GCP_BACKEND = ["google_compute_backend_service", "google_compute_region_backend_service", "google_compute_backend_bucket"];
-const GCP_MIG = ["google_compute_region_instance_group_manager", "google_compute_instance_group_manager"];
-const GCP_TEMPLATE = ["google_compute_instance_template", "google_compute_region_instance_template"];
 const GCP_AUTOSCALER = ["google_compute_region_autoscaler", "google_compute_autoscaler"];
 const GCP_HEALTH_CHECK = ["google_compute_health_check", "google_compute_region_health_check", "google_compute_http_health_check", "google_compute_https_health_check"];
 
@@ -49,61 +48,12 @@ function stripDot(name: unknown): string {
   return shown(name).replace(/\.$/, "");
 }
 
-export function gcpDiagram(graph: Graph, stack: StackResources): void {
-  // Networks, their subnetworks and private service access ranges.
-  for (const network of stack.ofType("google_compute_network")) {
-    graph.group(network.address, [`VPC network ${displayName(network)}`]);
-  }
-  const subnetworks = stack.ofType("google_compute_subnetwork");
-  for (const subnetwork of subnetworks) {
-    const body = subnetwork.config;
-    const lines = [`subnetwork ${displayName(subnetwork)}`, `${shown(body.ip_cidr_range)} · ${shown(stack.literal(body.region))}`];
-    for (const secondary of blocks(body.secondary_ip_range)) lines.push(`${shown(secondary.range_name)} ${shown(secondary.ip_cidr_range)}`);
-    if (body.private_ip_google_access === true) lines.push("Private Google Access");
-    graph.group(subnetwork.address, lines, stack.target(body.network, "google_compute_network")?.address);
-  }
-  const accessRanges = new Map<string, string[]>(); // network → global address keys
-  for (const connection of stack.ofType("google_service_networking_connection")) {
-    const network = stack.target(connection.config.network, "google_compute_network")?.address;
-    for (const address of stack.targetsIn(connection.config.reserved_peering_ranges, "google_compute_global_address")) {
-      const body = stack.get(address)!.config;
-      const cidr = body.address !== undefined ? `${shown(body.address)}/${shown(body.prefix_length)}` : `/${shown(body.prefix_length)} (allocated)`;
-      // A node, not a subgraph: a sibling box of the subnetwork was drawn over it. The services
-      // (Cloud SQL) live in Google's peered network, outside this VPC, reached through the peering.
-      graph.node(address, ["private service access", cidr, `peering: ${shown(connection.config.service)}`], "hexagon", "network", network);
-      if (network) accessRanges.set(network, unique([...(accessRanges.get(network) ?? []), address]));
-    }
-  }
-
-  // Cloud NAT: every subnetwork it translates → NAT → internet.
-  for (const nat of stack.ofType("google_compute_router_nat")) {
-    const router = stack.target(nat.config.router, "google_compute_router");
-    const network = stack.target(router?.config.network, "google_compute_network")?.address;
-    const region = shown(stack.literal(nat.config.region ?? router?.config.region));
-    const addresses = blocks(nat.config.nat_ips);
-    const lines = [`Cloud NAT ${displayName(nat)}`, `router ${router ? displayName(router) : "?"} · ${region} (regional)`];
-    lines.push(nat.config.nat_ip_allocate_option === "MANUAL_ONLY" ? counted(addresses.length, "reserved IP") : "auto-allocated IPs");
-    graph.node(nat.address, lines, "hexagon", "network", network);
-    addInternetEgress(graph);
-    graph.edge(nat.address, INTERNET_EGRESS, ["egress"]);
-    const mode = String(nat.config.source_subnetwork_ip_ranges_to_nat ?? "");
-    const sources = mode.startsWith("ALL_SUBNETWORKS")
-      ? subnetworks
-          .filter((subnetwork) => stack.target(subnetwork.config.network, "google_compute_network")?.address === network)
-          .filter((subnetwork) => shown(stack.literal(subnetwork.config.region)) === region || region === "(computed)")
-          .map((subnetwork) => subnetwork.address)
-      : stack.targetsIn(blocks(nat.config.subnetwork).map((entry) => entry.name), "google_compute_subnetwork");
-    for (const source of sources) graph.edge(source, nat.address, ["0.0.0.0/0"]);
-  }
-
-  // Cloud SQL, in its private service access range.
+export function gcpRequestPath(graph: Graph, stack: StackResources): void {
+  // Cloud SQL (its network and private service access are in gcp-network.ts's diagram).
   const sqlByNetwork = new Map<string, string[]>();
   for (const sql of stack.ofType("google_sql_database_instance")) {
     const settings = blocks(sql.config.settings)[0] ?? {};
-    const ip = blocks(settings.ip_configuration)[0] ?? {};
-    const network = stack.target(ip.private_network, "google_compute_network")?.address;
-    const ranges = network ? (accessRanges.get(network) ?? []) : [];
-    const allocated = ranges.find((range) => stack.mentions(ip.allocated_ip_range, range) || stack.get(range)?.config.name === ip.allocated_ip_range);
+    const { network, ip } = gcpSqlNetwork(stack, sql);
     const availability = shown(settings.availability_type ?? "ZONAL");
     const lines = [
       `Cloud SQL ${displayName(sql)}`,
@@ -112,9 +62,7 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
       `${availability}${availability === "REGIONAL" ? " (HA, standby in another zone)" : ""}`,
       ip.ipv4_enabled === false ? "private IP only" : "public IP enabled",
     ];
-    graph.node(sql.address, lines, "cylinder", "data", ranges.length === 0 ? network : undefined);
-    const peered = allocated ?? (ranges.length === 1 ? ranges[0] : undefined);
-    if (peered) graph.edge(peered, sql.address, ["VPC peering"], true);
+    graph.node(sql.address, lines, "cylinder", "data");
     if (network) sqlByNetwork.set(network, [...(sqlByNetwork.get(network) ?? []), sql.address]);
   }
 
@@ -122,7 +70,7 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
   const autoscalers = stack.ofType(...GCP_AUTOSCALER);
   for (const mig of stack.ofType(...GCP_MIG)) {
     const body = mig.config;
-    const templates = stack.targetsIn([body.version, body.instance_template], ...GCP_TEMPLATE).map((key) => stack.get(key)!);
+    const templates = gcpMigTemplates(stack, mig);
     const machineTypes = unique(templates.map((template) => template.config.machine_type).filter(isString));
     const autoscaler = autoscalers.find((candidate) => stack.mentions(candidate.config.target, mig.address));
     const policy = blocks(autoscaler?.config.autoscaling_policy)[0];
@@ -137,8 +85,9 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
     const zones = body.distribution_policy_zones ?? body.zone;
     lines.push(zones !== undefined ? `zones: ${listOrNone(blocks(zones).map(shown))}` : `region ${shown(stack.literal(body.region))}`);
     const nics = templates.flatMap((template) => blocks(template.config.network_interface));
-    const homes = stack.targetsIn(nics.map((nic) => nic.subnetwork), "google_compute_subnetwork");
-    graph.node(mig.address, lines, "box", "compute", homes.length === 1 ? homes[0] : undefined);
+    const homes = gcpMigSubnetworks(stack, mig);
+    for (const home of homes) lines.push(`subnetwork ${displayName(stack.get(home)!)}`);
+    graph.node(mig.address, lines, "box", "compute");
 
     const networks = unique([
       ...homes.map((home) => stack.target(stack.get(home)!.config.network, "google_compute_network")?.address),
@@ -169,7 +118,6 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
   }
 
   // Load balancers: address → forwarding rules (+ proxy, certificate) → URL map host rules → backends.
-  const groupOfBackend = new Map<string, string>();
   const frontEnds = new Map<string, StackResource[]>(); // address (or the rule itself) → forwarding rules
   for (const rule of stack.ofType(...GCP_FORWARDING_RULE)) {
     if (!stack.target(rule.config.target, ...GCP_PROXY)) continue;
@@ -177,16 +125,13 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
     frontEnds.set(address, [...(frontEnds.get(address) ?? []), rule]);
   }
   for (const [address, rules] of frontEnds) {
-    const group = `group:${address}`;
     const addressResource = stack.get(address)!;
-    graph.group(group, [`load balancer ${displayName(addressResource)}`]);
     const schemes = unique(rules.map((rule) => shown(rule.config.load_balancing_scheme ?? "EXTERNAL")));
     graph.node(
       address,
-      [`address ${displayName(addressResource)}`, `${shown(addressResource.config.ip_version ?? "IPV4")} ${schemes.join(", ")}`],
+      [`load balancer ${displayName(addressResource)}`, `${shown(addressResource.config.ip_version ?? "IPV4")} address`, schemes.join(", ")],
       "stadium",
       "frontend",
-      group,
     );
     for (const [zone, byAddress] of hostnames) if (byAddress.has(address)) graph.edge(zone, address, byAddress.get(address)!);
 
@@ -206,7 +151,7 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
       const routes = urlMap && (blocks(urlMap.config.host_rule).length > 0 || urlMap.config.default_service !== undefined);
       const redirect = blocks(urlMap?.config.default_url_redirect)[0];
       if (redirect) lines.push(`${routes ? "default: " : ""}${gcpRedirectText(redirect)}`);
-      graph.node(rule.address, lines, "box", "frontend", group);
+      graph.node(rule.address, lines, "box", "frontend");
       graph.edge(address, rule.address);
 
       if (redirect && !routes && redirect.https_redirect === true) {
@@ -216,7 +161,6 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
       }
       if (!urlMap) {
         for (const backend of stack.targetsIn(proxy.config.backend_service, ...GCP_BACKEND)) {
-          groupOfBackend.set(backend, groupOfBackend.get(backend) ?? group);
           graph.edge(rule.address, backend);
         }
         continue;
@@ -228,21 +172,18 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
         const ruleLines = ["host rule", ...blocks(hostRule.hosts).map((host) => `host ${shown(host)}`)];
         const matcherRedirect = blocks(matcher?.default_url_redirect)[0];
         if (matcherRedirect) ruleLines.push(gcpRedirectText(matcherRedirect));
-        graph.node(key, ruleLines, "hexagon", "frontend", group);
+        graph.node(key, ruleLines, "hexagon", "frontend");
         graph.edge(rule.address, key);
         for (const backend of stack.targetsIn(matcher?.default_service, ...GCP_BACKEND)) {
-          groupOfBackend.set(backend, groupOfBackend.get(backend) ?? group);
           graph.edge(key, backend, blocks(matcher?.path_rule).length > 0 ? ["other paths"] : []);
         }
         for (const pathRule of blocks(matcher?.path_rule)) {
           for (const backend of stack.targetsIn(pathRule.service, ...GCP_BACKEND)) {
-            groupOfBackend.set(backend, groupOfBackend.get(backend) ?? group);
             graph.edge(key, backend, blocks(pathRule.paths).map(shown));
           }
         }
       });
       for (const backend of stack.targetsIn(urlMap.config.default_service, ...GCP_BACKEND)) {
-        groupOfBackend.set(backend, groupOfBackend.get(backend) ?? group);
         graph.edge(rule.address, backend, ["default"]);
       }
     }
@@ -257,7 +198,7 @@ export function gcpDiagram(graph: Graph, stack: StackResources): void {
       const path = probe?.request_path ?? checkBody.request_path;
       if (path !== undefined) lines.push(`health check ${shown(path)}`);
     }
-    graph.node(backend.address, lines, "box", "frontend", groupOfBackend.get(backend.address));
+    graph.node(backend.address, lines, "box", "frontend");
     for (const entry of blocks(body.backend)) {
       for (const mig of stack.targetsIn(entry.group, ...GCP_MIG)) {
         // The backend names a port; the instance group says which number that name is.

@@ -68,6 +68,13 @@ export function escapeMermaidText(text: string): string {
  */
 export const MAX_LINE = 24;
 
+/**
+ * Most successors of one node drawn side by side. A node with more (a listener with five rules)
+ * has the others stacked below the first ones' chains by invisible links, so a diagram stays about
+ * MAX_SIDE_BY_SIDE columns wide, whatever the number of services.
+ */
+export const MAX_SIDE_BY_SIDE = 3;
+
 /** Breaks a label line longer than `max` after ", " or at spaces; a single longer word stays whole. */
 export function wrapLine(line: string, max = MAX_LINE): string[] {
   if (line.length <= max) return [line];
@@ -167,12 +174,13 @@ export class Graph {
     for (const group of this.groups.values()) if (group.parent === undefined) renderGroup(group, "  ");
     // Edges whose ends were never declared would create bare, unlabeled nodes: leave them out.
     const declared = new Set([...this.nodes.keys(), ...this.groups.keys()]);
-    for (const edge of this.edges) {
-      if (!declared.has(edge.from) || !declared.has(edge.to)) continue;
+    const visible = this.edges.filter((edge) => declared.has(edge.from) && declared.has(edge.to));
+    for (const edge of visible) {
       const arrow = edge.dotted ? "-.->" : "-->";
       const label = edge.lines.length > 0 ? `|${mermaidLabel(edge.lines.flatMap((line) => wrapLine(line)))}| ` : " ";
       out.push(`  ${edge.from} ${arrow}${label}${edge.to}`);
     }
+    for (const [above, below] of stackings(visible)) out.push(`  ${above} ~~~ ${below}`);
     for (const cls of Object.keys(CLASS_STYLES) as NodeClass[]) {
       const members = [...this.nodes.values()].filter((node) => node.cls === cls).map((node) => node.id);
       if (members.length === 0) continue;
@@ -181,6 +189,51 @@ export class Graph {
     }
     return `${out.join("\n")}\n`;
   }
+}
+
+/**
+ * Invisible links that put a node's successors beyond the first MAX_SIDE_BY_SIDE below the chains
+ * of the ones before: successor i hangs under the end of successor i − MAX_SIDE_BY_SIDE's chain
+ * (followed while each step has one successor that nothing else points to). A link that would
+ * close a cycle is left out.
+ */
+function stackings(edges: GraphEdge[]): [string, string][] {
+  const next = new Map<string, string[]>();
+  const into = new Map<string, Set<string>>();
+  for (const { from, to } of edges) {
+    if (!(next.get(from) ?? []).includes(to)) next.set(from, [...(next.get(from) ?? []), to]);
+    into.set(to, new Set([...(into.get(to) ?? []), from]));
+  }
+  const chainEnd = (start: string) => {
+    const seen = new Set([start]);
+    let node = start;
+    for (;;) {
+      const after = next.get(node) ?? [];
+      if (after.length !== 1 || into.get(after[0])!.size !== 1 || seen.has(after[0])) return node;
+      node = after[0];
+      seen.add(node);
+    }
+  };
+  const links: [string, string][] = [];
+  const reaches = (from: string, to: string) => {
+    const stack = [from];
+    const seen = new Set<string>();
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node === to) return true;
+      if (seen.has(node)) continue;
+      seen.add(node);
+      stack.push(...(next.get(node) ?? []), ...links.filter(([above]) => above === node).map(([, below]) => below));
+    }
+    return false;
+  };
+  for (const successors of [...next.values()]) {
+    for (let index = MAX_SIDE_BY_SIDE; index < successors.length; index++) {
+      const above = chainEnd(successors[index - MAX_SIDE_BY_SIDE]);
+      if (!reaches(successors[index], above)) links.push([above, successors[index]]);
+    }
+  }
+  return links;
 }
 
 export const INTERNET = "internet";

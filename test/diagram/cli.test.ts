@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runDiagramCli } from "../../diagram/cli";
-import { embedInReadme, GENERATED_NOTE, readmeSection, README_END, README_START, renderDiagrams, stackDiagram } from "../../diagram/mermaid";
+import { DiagramKind, embedInReadme, GENERATED_NOTE, readmeSection, README_END, README_START, renderDiagrams, stackDiagram } from "../../diagram/mermaid";
 import { ConfigError } from "../../lib/errors";
 import { loadEnvironments } from "../../environment/load";
 import { EXAMPLE_CONFIG_DIR, synthExampleStacks } from "../support/example-stacks";
@@ -38,17 +38,22 @@ function brokenConfigDir(): string {
 }
 
 describe("renderDiagrams", () => {
-  test("one markdown document per stack: heading, generated note, fenced mermaid block", () => {
+  test("one markdown document per stack: heading, generated note, the request path and the network as fenced mermaid blocks", () => {
     const documents = renderDiagrams(stacks);
     expect(Object.keys(documents)).toEqual(["aws-dev", "aws-prod", "gcp-dev", "gcp-prod"]);
-    expect(documents["aws-prod"]).toBe(`# aws-prod\n\n${GENERATED_NOTE}\n\n\`\`\`mermaid\n${stackDiagram("aws-prod", stacks["aws-prod"])}\`\`\`\n`);
+    const fence = (kind: DiagramKind) => `\`\`\`mermaid\n${stackDiagram("aws-prod", stacks["aws-prod"], kind)}\`\`\`\n`;
+    expect(documents["aws-prod"]).toBe(
+      `# aws-prod\n\n${GENERATED_NOTE}\n\n## Request path\n\n${fence("request path")}\n## Network and egress\n\n${fence("network")}`,
+    );
   });
 
   test("the README section has every stack under a #### heading, in stack order", () => {
     const section = readmeSection(stacks);
     expect(section.match(/^#### .+$/gm)).toEqual(["#### aws-dev", "#### aws-prod", "#### gcp-dev", "#### gcp-prod"]);
-    expect(section.match(/^```mermaid$/gm)).toHaveLength(4);
-    expect(section).toContain(stackDiagram("gcp-prod", stacks["gcp-prod"]));
+    expect(section.match(/^```mermaid$/gm)).toHaveLength(8);
+    expect(section.match(/^\*\*.+\*\*$/gm)).toEqual(Array(4).fill(["**Request path**", "**Network and egress**"]).flat());
+    expect(section).toContain(stackDiagram("gcp-prod", stacks["gcp-prod"], "request path"));
+    expect(section).toContain(stackDiagram("gcp-prod", stacks["gcp-prod"], "network"));
   });
 });
 
@@ -88,7 +93,7 @@ describe("runDiagramCli", () => {
     expect(fs.readFileSync(readme, "utf8")).toBe(embedInReadme(README, readmeSection(stacks)));
     expect(stdout).toEqual([
       ...Object.keys(expected).map((stackId) => `wrote ${path.join(out, `${stackId}.md`)}`),
-      `updated ${readme} (4 diagrams)`,
+      `updated ${readme} (4 stacks, 8 diagrams)`,
     ]);
   });
 
