@@ -24,6 +24,14 @@
  * - the bundle is missing or is not the one the last build wrote.
  * Build errors are printed one per line (file:line:column: message) and exit 1, like config
  * problems.
+ *
+ * Type errors stop it too: every rebuild type-checks main.ts's program (bin/typecheck.cjs) in a
+ * worker thread while esbuild bundles, and a type error exits 1 with one line per error
+ * (file:line:column: error TSxxxx: message) before anything is written. Every synth path runs
+ * this file (`cdktf synth`/`diff`/`deploy`, `npm run synth`, `npm run build`), so none of them
+ * synthesizes code that does not type-check. An up-to-date bundle passed the check when it was
+ * built, so the usual synth pays nothing for it. The files the checker read count as inputs too:
+ * a file imported only for its types never reaches esbuild, yet an edit to it can break the build.
  */
 "use strict";
 const crypto = require("crypto");
@@ -31,6 +39,7 @@ const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const vm = require("vm");
+const { Worker } = require("worker_threads");
 
 const ROOT = path.resolve(__dirname, "..");
 const ENTRY = "main.ts";
@@ -41,8 +50,16 @@ const OUT_DIR = path.join(ROOT, "node_modules", ".cache", "synth");
 const LEGACY_OUT_DIR = path.join(ROOT, ".build");
 const BUNDLE = path.join(OUT_DIR, "main.js");
 const STATE = path.join(OUT_DIR, "main.inputs.json");
+/** The type checker's incremental state (a recheck after a small edit reuses the rest). */
+const TYPECHECK_BUILD_INFO = path.join(OUT_DIR, "main.tsbuildinfo");
 /** Read by esbuild (or deciding its output) without appearing among the metafile inputs. */
-const EXTRA_INPUTS = ["tsconfig.json", "package.json", "node_modules/.package-lock.json", path.relative(ROOT, __filename)];
+const EXTRA_INPUTS = [
+  "tsconfig.json",
+  "package.json",
+  "node_modules/.package-lock.json",
+  path.relative(ROOT, __filename),
+  path.relative(ROOT, path.join(__dirname, "typecheck.cjs")),
+];
 /**
  * cdktf captures a full stack trace (unbounded depth) for every token it creates, to name where a
  * bad token came from. stacks/app.ts already formats those traces as "" unless INFRA_DEBUG is set,
@@ -64,6 +81,20 @@ exports.captureStackTrace = function captureStackTrace(below) {
     }));
   },
 };
+/**
+ * cdktf's TerraformOutput calls util.isArray, which Node 22 (the project's version) deprecates at
+ * run time: every synth with an output printed a DEP0044 warning on stderr, where only problems
+ * belong. The bundled copy calls Array.isArray, which util.isArray has always been.
+ */
+const noDeprecatedIsArray = {
+  name: "no-deprecated-is-array",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]terraform-output\.js$/ }, (args) => ({
+      loader: "js",
+      contents: fs.readFileSync(args.path, "utf8").replace(/\(0, util_\d+\.isArray\)\(/g, "Array.isArray("),
+    }));
+  },
+};
 /** File names esbuild resolves an extensionless import to. */
 const RESOLVABLE = /\.(tsx?|mts|cts|jsx?|mjs|cjs|json|css)$/;
 const BUILD_OPTIONS = {
@@ -78,7 +109,7 @@ const BUILD_OPTIONS = {
   metafile: true,
   write: false,
   logLevel: "silent",
-  plugins: [skipTokenStackTraces],
+  plugins: [skipTokenStackTraces, noDeprecatedIsArray],
 };
 
 function sha1(data) {
@@ -150,19 +181,49 @@ function formatMessage(message) {
   return `${where}${message.text}`;
 }
 
-/** Bundles main.ts; returns the new state, or exits 1 with one line per build error. */
+function counted(count, noun) {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}
+
+/**
+ * Type-checks main.ts's program in a worker thread: resolves to { problems, files }. A thread, so
+ * the check (CPU-bound, ~3 s) overlaps esbuild's bundling instead of blocking the plugin
+ * callbacks esbuild waits on.
+ */
+function typeCheckInWorker() {
+  return new Promise((resolve) => {
+    fs.mkdirSync(OUT_DIR, { recursive: true });
+    const worker = new Worker(path.join(__dirname, "typecheck.cjs"), {
+      workerData: { typeCheck: { root: ROOT, entry: ENTRY, buildInfoFile: TYPECHECK_BUILD_INFO } },
+    });
+    worker.once("message", resolve);
+    worker.once("error", (error) => resolve({ problems: [`type check could not run: ${String(error.message ?? error).split("\n")[0]}`], files: [] }));
+    worker.once("exit", () => resolve({ problems: ["type check could not run: its worker exited without an answer"], files: [] }));
+  });
+}
+
+/** Bundles main.ts; returns the new state, or exits 1 with one line per type or build error. */
 async function build() {
   const esbuild = require("esbuild");
-  let result;
-  try {
-    result = await esbuild.build(BUILD_OPTIONS); // buildSync takes no plugins
-  } catch (error) {
-    const messages = error.errors ?? [{ text: String(error.message ?? error) }];
-    process.stderr.write(`${messages.map(formatMessage).join("\n")}\n${messages.length} build error(s); nothing was synthesized.\n`);
+  const checked = typeCheckInWorker();
+  const bundled = esbuild.build(BUILD_OPTIONS).then(
+    (result) => ({ result }),
+    (error) => ({ errors: error.errors ?? [{ text: String(error.message ?? error) }] }),
+  ); // buildSync takes no plugins
+  // Build errors first (a syntax error or an unresolved import): the checker would report the
+  // same mistake again, less plainly. Type errors once the code bundles.
+  const { result, errors } = await bundled;
+  if (errors) {
+    process.stderr.write(`${errors.map(formatMessage).join("\n")}\n${errors.length} build error(s); nothing was synthesized.\n`);
+    process.exit(1);
+  }
+  const check = await checked;
+  if (check.problems.length > 0) {
+    process.stderr.write(`${check.problems.join("\n")}\n${counted(check.problems.length, "type error")}; nothing was synthesized.\n`);
     process.exit(1);
   }
   for (const warning of result.warnings) process.stderr.write(`warning: ${formatMessage(warning)}\n`);
-  const inputs = [...Object.keys(result.metafile.inputs), ...EXTRA_INPUTS].map((file) => path.relative(ROOT, path.resolve(ROOT, file)));
+  const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...check.files, ...EXTRA_INPUTS].map((file) => path.relative(ROOT, path.resolve(ROOT, file))))];
   const files = Object.fromEntries(inputs.map((file) => [file, fingerprint(file)]));
   const dirs = {};
   for (const file of inputs.filter((input) => !isPackageFile(input) && !input.startsWith(".."))) {
