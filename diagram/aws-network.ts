@@ -3,9 +3,9 @@
  * and CIDRs, what it hosts), NAT gateways (one node for a set of one-per-zone gateways), internet
  * gateways and the default routes between them.
  */
-import { StackResources } from "../lib/terraform-json";
+import { blocks, StackResources } from "../lib/terraform-json";
 import { AwsSubnet, AwsSubnets, tierKey } from "./aws-subnets";
-import { addInternetEgress, counted, displayName, Graph, INTERNET_EGRESS, listOrNone, shown, unique } from "./graph";
+import { addInternetEgress, counted, displayName, Graph, INTERNET_EGRESS, isString, listOrNone, shown, unique } from "./graph";
 
 /** NAT gateways drawn as one node: a single gateway, or identical gateways one per zone. */
 interface NatNode {
@@ -22,6 +22,7 @@ export function awsNetwork(graph: Graph, stack: StackResources): void {
     graph.group(vpc.address, [`VPC ${displayName(vpc)}`, shown(vpc.config.cidr_block)]);
   }
   const hosted = hostedIn(stack, subnets);
+  if (tiers.length === 0) existingSubnets(graph, stack);
   for (const tier of tiers) {
     const defaults = new Set(tier.members.filter((subnet) => subnets.routes(subnet.address).some((route) => route.destination === "0.0.0.0/0")).map((subnet) => subnet.address));
     const lines = [counted(tier.members.length, `${tier.name} subnet`)];
@@ -105,6 +106,34 @@ function natNodesOf(stack: StackResources, subnets: AwsSubnets): NatNode[] {
     }
   }
   return nodes;
+}
+
+/**
+ * A stack in a network another team owns references its subnets and VPC by id: one node per set
+ * of subnets, with what it hosts, in a subgraph for the VPC.
+ */
+function existingSubnets(graph: Graph, stack: StackResources): void {
+  const literals = (value: unknown) => blocks(value).filter((id): id is string => isString(id) && !id.includes("${"));
+  const vpcs = unique(stack.ofType("aws_security_group", "aws_lb_target_group").flatMap((resource) => literals(resource.config.vpc_id)));
+  const vpc = vpcs.length === 1 ? `existing:${vpcs[0]}` : undefined;
+  if (vpc) graph.group(vpc, [`VPC ${vpcs[0]}`, "not managed by this stack"]);
+  const sets = new Map<string, Map<string, number>>();
+  const add = (kind: string, ids: string[]) => {
+    if (ids.length === 0) return;
+    const key = [...ids].sort().join(" ");
+    const kinds = sets.get(key) ?? new Map<string, number>();
+    sets.set(key, kinds.set(kind, (kinds.get(kind) ?? 0) + 1));
+  };
+  for (const lb of stack.ofType("aws_lb", "aws_alb")) add("load balancer", literals(lb.config.subnets));
+  for (const asg of stack.ofType("aws_autoscaling_group")) add("Auto Scaling group", literals(asg.config.vpc_zone_identifier));
+  for (const db of stack.ofType("aws_db_instance")) {
+    add("RDS database", literals(stack.target(db.config.db_subnet_group_name, "aws_db_subnet_group")?.config.subnet_ids));
+  }
+  for (const [key, kinds] of sets) {
+    const ids = key.split(" ");
+    const lines = [counted(ids.length, "existing subnet"), ...ids, ...[...kinds].map(([kind, count]) => `hosts ${counted(count, kind)}`)];
+    graph.node(`existing:${key}`, lines, "box", "network", vpc);
+  }
 }
 
 /** Per tier: how many load balancers, Auto Scaling groups and databases have subnets in it. */

@@ -4,8 +4,8 @@
  * Cloud SQL, and Cloud NAT to the internet.
  */
 import { blocks, StackResources } from "../lib/terraform-json";
-import { addInternetEgress, counted, displayName, Graph, INTERNET_EGRESS, shown, unique } from "./graph";
-import { GCP_MIG, gcpMigSubnetworks, gcpSqlNetwork } from "./gcp-shared";
+import { addInternetEgress, counted, displayName, Graph, INTERNET_EGRESS, isString, shown, unique } from "./graph";
+import { GCP_MIG, gcpMigSubnetworks, gcpMigTemplates, gcpSqlNetwork } from "./gcp-shared";
 
 export function gcpNetwork(graph: Graph, stack: StackResources): void {
   for (const network of stack.ofType("google_compute_network")) {
@@ -21,6 +21,20 @@ export function gcpNetwork(graph: Graph, stack: StackResources): void {
     const hosted = migs.filter((mig) => gcpMigSubnetworks(stack, mig).includes(subnetwork.address)).length;
     if (hosted > 0) lines.push(`hosts ${counted(hosted, "instance group")}`);
     graph.node(subnetwork.address, lines, "box", "network", stack.target(body.network, "google_compute_network")?.address);
+  }
+
+  // Subnetworks another team owns, referenced by URL: one node each, with what it hosts.
+  const existing = new Map<string, number>();
+  for (const mig of migs) {
+    const nics = gcpMigTemplates(stack, mig).flatMap((template) => blocks(template.config.network_interface));
+    for (const url of unique(nics.map((nic) => nic.subnetwork).filter((value): value is string => isString(value) && !value.includes("${")))) {
+      existing.set(url, (existing.get(url) ?? 0) + 1);
+    }
+  }
+  for (const [url, hosted] of existing) {
+    const [, project, region, name] = /projects\/([^/]+)\/regions\/([^/]+)\/subnetworks\/([^/]+)$/.exec(url) ?? [];
+    const lines = [`existing subnetwork ${name ?? url}`, ...(region ? [region, `project ${project}`] : []), "not managed by this stack", `hosts ${counted(hosted, "instance group")}`];
+    graph.node(`existing:${url}`, lines, "box", "network");
   }
 
   // Private service access: a range of this network peered to Google's service network, where

@@ -146,6 +146,34 @@ describe("derived from the JSON, not from names", () => {
       wrapped(["1 app subnet", "us-east-1a 192.168.1.0/24", "hosts 1 Auto Scaling group", "no route to the internet"]),
     ]);
   });
+  test("subnets another team owns, referenced by id, are drawn as such with what they host", () => {
+    const aws = {
+      resource: {
+        aws_security_group: { sg: { vpc_id: "vpc-0123" } },
+        aws_lb: { lb: { name: "lb", subnets: ["subnet-b", "subnet-a"] } },
+        aws_autoscaling_group: { asg: { name: "asg", min_size: 1, max_size: 1, vpc_zone_identifier: ["subnet-c"] } },
+        aws_db_subnet_group: { dbs: { subnet_ids: ["subnet-d", "subnet-e"] } },
+        aws_db_instance: { db: { identifier: "db", db_subnet_group_name: "${aws_db_subnet_group.dbs.name}" } },
+      },
+    };
+    const network = diagramOf("existing", aws, "network");
+    expect([...network.groups.values()].map((group) => group.title)).toEqual(["VPC vpc-0123 · not managed by this stack"]);
+    expect([...network.nodes.values()].map((node) => node.lines)).toEqual([
+      ["2 existing subnets", "subnet-a", "subnet-b", "hosts 1 load balancer"],
+      wrapped(["1 existing subnet", "subnet-c", "hosts 1 Auto Scaling group"]),
+      ["2 existing subnets", "subnet-d", "subnet-e", "hosts 1 RDS database"],
+    ]);
+    const url = "https://www.googleapis.com/compute/v1/projects/p1/regions/europe-west1/subnetworks/shared";
+    const gcp = {
+      resource: {
+        google_compute_instance_template: { t: { machine_type: "e2-small", network_interface: [{ subnetwork: url }] } },
+        google_compute_region_instance_group_manager: { m: { name: "m", target_size: 1, version: [{ instance_template: "${google_compute_instance_template.t.id}" }] } },
+      },
+    };
+    expect([...diagramOf("existing", gcp, "network").nodes.values()].map((node) => node.lines)).toEqual([
+      wrapped(["existing subnetwork shared", "europe-west1", "project p1", "not managed by this stack", "hosts 1 instance group"]),
+    ]);
+  });
 });
 
 describe("deterministic output", () => {
