@@ -137,9 +137,11 @@ function launcherProject(): { dir: string; run: () => ReturnType<typeof spawnSyn
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "launcher-"));
   fs.mkdirSync(path.join(dir, "bin"));
   fs.copyFileSync(path.join(ROOT, "bin", "synth.cjs"), path.join(dir, "bin", "synth.cjs"));
+  fs.copyFileSync(path.join(ROOT, "bin", "typecheck.cjs"), path.join(dir, "bin", "typecheck.cjs"));
   // Only esbuild from the real node_modules: the launcher writes its bundle under node_modules.
   fs.mkdirSync(path.join(dir, "node_modules"));
   fs.symlinkSync(path.join(ROOT, "node_modules", "esbuild"), path.join(dir, "node_modules", "esbuild"));
+  fs.symlinkSync(path.join(ROOT, "node_modules", "typescript"), path.join(dir, "node_modules", "typescript"));
   fs.writeFileSync(path.join(dir, "package.json"), "{}\n");
   fs.writeFileSync(path.join(dir, "tsconfig.json"), "{}\n");
   fs.mkdirSync(path.join(dir, "lib", "value"), { recursive: true });
