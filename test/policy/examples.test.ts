@@ -3,7 +3,8 @@
  * Accepted medium/low findings: none (the list below is empty on purpose; add entries here,
  * with the reason, if a deliberate exception ever appears).
  */
-import { Aspects, Testing } from "cdktf";
+import { Aspects, Testing, TerraformStack } from "cdktf";
+import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { PolicyAspect } from "../../policy/policy-aspect";
 import { ALL_RULES } from "../../policy/rules";
 import { PolicyModes, PolicyRule } from "../../policy/types";
@@ -15,31 +16,50 @@ import { exampleEnvironments, scenarioEnvironments, synthExampleStacks } from ".
 
 const ACCEPTED_FINDINGS: { stack: string; rule: string; resource: string; why: string }[] = [];
 
-/** Every example stack synthesized with its own PolicyAspect; `production` decides the mode. */
-function checkExamples(
-  production: (environment: EnvironmentSpec) => boolean,
-  rules?: PolicyRule[],
-  modes?: PolicyModes,
-  environments = exampleEnvironments(),
-): Record<string, PolicyAspect> {
+/** How one PolicyAspect is configured; `production` decides the mode per environment. */
+interface Variant {
+  production: (environment: EnvironmentSpec) => boolean;
+  rules?: PolicyRule[];
+  modes?: PolicyModes;
+}
+
+/**
+ * Every example stack checked by one PolicyAspect per variant. The aspects only read, so they
+ * share one construct tree and one resolve of each stack (synthesizing per variant was most of
+ * this file's time).
+ */
+function checkExamples<V extends string>(variants: Record<V, Variant>, environments = exampleEnvironments()): Record<V, Record<string, PolicyAspect>> {
   const app = Testing.app();
   const ids = addEnvironmentStacks(app, environments);
-  const aspects: Record<string, PolicyAspect> = {};
+  const names = Object.keys(variants) as V[];
+  const aspects: Record<string, Record<string, PolicyAspect>> = Object.fromEntries(names.map((name) => [name, {}]));
   for (const environment of environments) {
     for (const cloud of ["aws", "gcp"] as Cloud[]) {
       const id = stackId(cloud, environment.name);
       if (!ids.includes(id)) continue;
-      const stack = app.node.findChild(id);
-      const aspect = (aspects[id] = new PolicyAspect({ production: production(environment), rules, modes }));
-      Aspects.of(stack).add(aspect);
-      Testing.synth(stack as any);
+      const stack = app.node.findChild(id) as TerraformStack;
+      for (const name of names) {
+        const { production, rules, modes } = variants[name];
+        Aspects.of(stack).add((aspects[name][id] = new PolicyAspect({ production: production(environment), rules, modes })));
+      }
+      invokeAspects(stack);
+      const json = stack.toTerraform();
+      for (const name of names) aspects[name][id].useSynthesized(json);
     }
   }
-  return aspects;
+  return aspects as Record<V, Record<string, PolicyAspect>>;
 }
 
+const PROBE: PolicyRule = { id: "PROBE", severity: "low", title: "t", fix: "f", resourceTypes: ["*"], check: () => "seen" };
+const examples = checkExamples({
+  deployed: { production: isProduction },
+  probed: { production: isProduction, rules: [...ALL_RULES, PROBE] },
+  allProduction: { production: () => true },
+  withModes: { production: isProduction, modes: { natLess: true, httpOnly: true } },
+});
+
 describe("example stacks as deployed (production = stage: production)", () => {
-  const aspects = checkExamples(isProduction);
+  const aspects = examples.deployed;
 
   test("are the four stacks aws-dev, aws-prod, gcp-dev, gcp-prod", () => {
     expect(Object.keys(aspects).sort()).toEqual(["aws-dev", "aws-prod", "gcp-dev", "gcp-prod"]);
@@ -61,8 +81,7 @@ describe("example stacks as deployed (production = stage: production)", () => {
 });
 
 test("the aspect sees every resource and provider block of each example stack (no findings is not for lack of input)", () => {
-  const seen: PolicyRule = { id: "PROBE", severity: "low", title: "t", fix: "f", resourceTypes: ["*"], check: () => "seen" };
-  const aspects = checkExamples(isProduction, [...ALL_RULES, seen]);
+  const aspects = examples.probed;
   const stacks = synthExampleStacks();
   for (const [id, aspect] of Object.entries(aspects)) {
     const { json } = stacks[id];
@@ -75,14 +94,14 @@ test("the aspect sees every resource and provider block of each example stack (n
 
 describe("production-only rules", () => {
   test("do not fire on the dev stacks", () => {
-    const aspects = checkExamples(isProduction);
+    const aspects = examples.deployed;
     for (const id of ["aws-dev", "gcp-dev"]) {
       expect(aspects[id].findings()).toEqual([]);
     }
   });
 
   test("would fire on the dev stacks if they were production (the rules are live, only gated)", () => {
-    const aspects = checkExamples(() => true);
+    const aspects = examples.allProduction;
     const summary = (id: string) => aspects[id].findings().map((finding) => `${finding.severity} ${finding.rule} ${finding.resource}`);
     expect(summary("aws-dev")).toEqual([
       "high AWS-RDS-DELETION-PROTECTION database/instance",
@@ -98,7 +117,7 @@ describe("production-only rules", () => {
 
 describe("deployment modes", () => {
   test("on the shipped examples (NAT, HTTPS with a redirect) the modes find nothing to excuse", () => {
-    const aspects = checkExamples(isProduction, undefined, { natLess: true, httpOnly: true });
+    const aspects = examples.withModes;
     for (const [id, aspect] of Object.entries(aspects)) expect([id, aspect.findings()]).toEqual([id, []]);
   });
 
@@ -108,11 +127,12 @@ describe("deployment modes", () => {
     ["nat-less", "natLess", ["AWS-EC2-PUBLIC-IP", "GCP-VM-EXTERNAL-IP"], "NAT-less layout (aws.network.nat: none / gcp.network.nat: none): "],
     ["http-only", "httpOnly", ["AWS-ELB-HTTP-REDIRECT", "GCP-LB-HTTP-REDIRECT"], "HTTP-only: no domain, so no certificate; add a domain for HTTPS ("],
   ] as const)("examples/%s: high without the mode, medium naming the mode with it (development)", (shape, mode, rules, prefix) => {
-    const summary = (modes?: PolicyModes) =>
-      Object.values(checkExamples(() => false, undefined, modes, scenarioEnvironments(shape))).flatMap((aspect) =>
+    const checked = checkExamples({ without: { production: () => false }, with: { production: () => false, modes: { [mode]: true } } }, scenarioEnvironments(shape));
+    const summary = (aspects: Record<string, PolicyAspect>) =>
+      Object.values(aspects).flatMap((aspect) =>
         aspect.findings().map((finding) => `${finding.severity} ${finding.rule} ${finding.detail.startsWith(prefix) ? "names the mode" : "plain"}`),
       );
-    expect(summary()).toEqual(rules.map((rule) => `high ${rule} plain`));
-    expect(summary({ [mode]: true })).toEqual(rules.map((rule) => `medium ${rule} names the mode`));
+    expect(summary(checked.without)).toEqual(rules.map((rule) => `high ${rule} plain`));
+    expect(summary(checked.with)).toEqual(rules.map((rule) => `medium ${rule} names the mode`));
   });
 });
