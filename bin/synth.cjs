@@ -81,20 +81,6 @@ exports.captureStackTrace = function captureStackTrace(below) {
     }));
   },
 };
-/**
- * cdktf's TerraformOutput calls util.isArray, which Node 22 (the project's version) deprecates at
- * run time: every synth with an output printed a DEP0044 warning on stderr, where only problems
- * belong. The bundled copy calls Array.isArray, which util.isArray has always been.
- */
-const noDeprecatedIsArray = {
-  name: "no-deprecated-is-array",
-  setup(build) {
-    build.onLoad({ filter: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]terraform-output\.js$/ }, (args) => ({
-      loader: "js",
-      contents: fs.readFileSync(args.path, "utf8").replace(/\(0, util_\d+\.isArray\)\(/g, "Array.isArray("),
-    }));
-  },
-};
 /** File names esbuild resolves an extensionless import to. */
 const RESOLVABLE = /\.(tsx?|mts|cts|jsx?|mjs|cjs|json|css)$/;
 const BUILD_OPTIONS = {
@@ -109,7 +95,7 @@ const BUILD_OPTIONS = {
   metafile: true,
   write: false,
   logLevel: "silent",
-  plugins: [skipTokenStackTraces, noDeprecatedIsArray],
+  plugins: [skipTokenStackTraces],
 };
 
 function sha1(data) {
@@ -214,7 +200,7 @@ async function build() {
   // same mistake again, less plainly. Type errors once the code bundles.
   const { result, errors } = await bundled;
   if (errors) {
-    process.stderr.write(`${errors.map(formatMessage).join("\n")}\n${errors.length} build error(s); nothing was synthesized.\n`);
+    process.stderr.write(`${errors.map(formatMessage).join("\n")}\n${counted(errors.length, "build error")}; nothing was synthesized.\n`);
     process.exit(1);
   }
   const check = await checked;

@@ -1,4 +1,5 @@
 /** Composition rules shared by the per-cloud stacks (derived from the spec, cloud-neutral). */
+import util from "util";
 import { Aspects, TerraformStack } from "cdktf";
 import { PolicyAspect } from "../policy/policy-aspect";
 import { Cloud, EnvironmentSpec, ServiceSpec } from "../environment/schema";
@@ -135,6 +136,11 @@ export function attachPolicy(stack: TerraformStack, environment: EnvironmentSpec
  * instead of failing on an unknown block or, worse, half-applying.
  */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.11";
+
+// cdktf's TerraformOutput calls util.isArray, which Node 22 deprecates at run time (DEP0044):
+// every synthesis of a stack with an output printed a warning on stderr, where only problems
+// belong. util.isArray has always been Array.isArray; cdktf reads the property at each call.
+util.isArray = Array.isArray;
 
 /**
  * A stack checked by the policy pack against exactly the JSON it writes: the JSON synthesis
