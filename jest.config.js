@@ -15,9 +15,11 @@ module.exports = {
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   globalTeardown: "<rootDir>/test/support/global-teardown.ts",
   testMatch: ["**/*.test.ts"],
-  // Offline terraform plans take minutes of provider time: their own suite (`npm run test:slow`,
-  // jest.slow.config.js), with its own budget, run by .ci/run after this one.
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/slow/"],
+  // Offline terraform plans and day-2 transitions (test/slow/), and programs run as child
+  // processes (*.e2e.test.ts, next to the unit tests of the same code) take seconds per test:
+  // their own suite (`npm run test:slow`, jest.slow.config.js) with its own budget, run by
+  // .ci/run after this one.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/slow/", "\\.e2e\\.test\\.ts$"],
   transform: {
     "^.+\\.ts$": "<rootDir>/test/support/esbuild-jest-transform.js",
   },

@@ -119,7 +119,7 @@ function main(): void {
     const slow = spawnSync("npm", ["run", "test:slow", "--", "--silent"], { cwd: ROOT, encoding: "utf8" });
     if (slow.status !== 0) throw new Error(`npm run test:slow failed:\n${slow.stderr}`);
     const slowMs = Number(process.hrtime.bigint() - slowStarted) / 1e6;
-    measurements.push({ label: "npm run test:slow (offline plans)", command: "npm run test:slow", maxRatio: 900, samples: [{ wallMs: slowMs, maxRssMb: NaN }] });
+    measurements.push({ label: "npm run test:slow (offline plans, day-2, app end to end)", command: "npm run test:slow", maxRatio: 900, samples: [{ wallMs: slowMs, maxRssMb: NaN }] });
   }
 
   const floorMs = median(floor.samples.map((sample) => sample.wallMs));

@@ -17,11 +17,15 @@ import { DIAGRAM_KINDS, embedInReadme, GENERATED_NOTE, readmeSection, renderDiag
 
 export const USAGE = "usage: npm run diagram -- [--out <dir>] [--readme <README.md>]   (config from INFRA_CONFIG_DIR, default config/)";
 
-/** Runs the command on its arguments (without `node` and the script) and returns the exit code. */
+/**
+ * Runs the command on its arguments (without `node` and the script) and returns the exit code.
+ * `synthesize` turns the config directory into stack JSON by id (tests hand in stacks they have).
+ */
 export function runDiagramCli(
   argv: string[],
   io: CliIo = processIo,
   configDir = process.env.INFRA_CONFIG_DIR ?? "config",
+  synthesize: (configDir: string) => Record<string, any> = (dir) => synthesizeStackJson(loadEnvironments(dir)),
 ): number {
   const args = parseCommandLine("diagram", USAGE, io, {
     args: argv,
@@ -34,7 +38,7 @@ export function runDiagramCli(
   const outDir = values.out ?? "diagrams";
 
   try {
-    const stacks = synthesizeStackJson(loadEnvironments(configDir));
+    const stacks = synthesize(configDir);
     const documents = renderDiagrams(stacks);
     let readme: string | undefined;
     if (values.readme !== undefined) {

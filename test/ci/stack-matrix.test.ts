@@ -2,7 +2,6 @@
  * scripts/ci/stack-matrix.ts: the workflows' stacks are the stacks synthesis writes, derived from
  * the environment files, development before production, in GitHub's `name=value` output form.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -125,17 +124,4 @@ test("usage: two directories or an unknown option exit 2 with the usage", () => 
   expect(run(["a", "b"])).toEqual({ code: 2, stdout: "", stderr: `stack-matrix: give one configuration directory, not 2\n${USAGE}` });
   expect(run(["--nope"]).code).toBe(2);
   expect(run(["--help"])).toEqual({ code: 0, stdout: USAGE, stderr: "" });
-});
-
-test("as the workflows run it: one name=value line per output, exit codes 0 and 1", () => {
-  fs.writeFileSync(path.join(scratch, "qa.yaml"), GCP_DEVELOPMENT);
-  const cli = (dir: string) => spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "ci", "stack-matrix.ts"), dir], { cwd: ROOT, encoding: "utf8" });
-  const ok = cli(scratch);
-  expect(ok.status).toBe(0);
-  expect(ok.stdout.trimEnd().split("\n").map((line) => line.split("=")[0])).toEqual(["matrix", "development", "production", "count", "development_count", "production_count"]);
-  fs.writeFileSync(path.join(scratch, "bad.yaml"), "project: [\n");
-  const bad = cli(scratch);
-  expect(bad.status).toBe(1);
-  expect(bad.stdout).toBe("");
-  expect(bad.stderr).toMatch(new RegExp(`^${path.join(scratch, "bad.yaml")}: line \\d+: invalid YAML: .+\\n$`));
 });

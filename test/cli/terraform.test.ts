@@ -2,14 +2,11 @@
  * The Terraform check in front of `npm run diff|deploy|destroy`: a missing or too-old terraform is
  * one line with the version found and where to install one, never cdktf's `execvp(3) failed`.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { checkTerraform, INSTALL_URL, satisfies } from "../../cli/terraform";
 import { REQUIRED_TERRAFORM_VERSION } from "../../stacks/common";
-
-const ROOT = path.join(__dirname, "..", "..");
 
 /** A directory holding only a fake `terraform` that prints `output` and exits `status`. */
 function fakeTerraform(output: string, status = 0): string {
@@ -66,16 +63,4 @@ test("a terraform that prints no version is named, not trusted", () => {
   const dir = fakeTerraform("segmentation fault", 139);
   const check = checkTerraform({ PATH: dir });
   expect(check).toEqual({ ok: false, problem: expect.stringContaining(`${path.join(dir, "terraform")} did not report a Terraform version (exit 139)`) });
-});
-
-test("npm run deploy without terraform: one line with the install hint, no stack trace, exit 3, nothing run", () => {
-  const empty = fs.mkdtempSync(path.join(os.tmpdir(), "no-terraform-"));
-  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "cli", "stack-command.ts"), "deploy", "aws-dev"], {
-    cwd: ROOT,
-    env: { ...process.env, PATH: empty },
-    encoding: "utf8",
-  });
-  expect(result.stderr).toBe(`deploy: terraform not found on PATH: ${INSTALL}\n`);
-  expect(result.stdout).toBe("");
-  expect(result.status).toBe(3);
 });

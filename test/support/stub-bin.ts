@@ -156,6 +156,9 @@ function closingBrace(text: string, from: number): number {
   throw new Error(`unclosed interpolation: ${text.slice(from - 2, from + 40)}`);
 }
 
+/** Text with everything Terraform's template syntax treats specially, and the characters JSON escapes. */
+export const TRICKY = 'HOME=${HOME} directive=%{x} escaped=$${x} double=%%{y} quote=" backslash=\\ tab=\t newline=\n end';
+
 /** Values Terraform would give the sample references at apply. */
 export const SAMPLE_VALUES: Readonly<Record<string, string>> = {
   "var.db_host": "db-1.abc123.eu-west-1.rds.amazonaws.com",

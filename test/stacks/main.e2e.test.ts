@@ -189,6 +189,6 @@ test("a source that does not compile fails the synth with one line per error", (
   const { status, stdout, stderr } = run();
   expect(status).toBe(1);
   expect(stdout).toBe("");
-  expect(stderr.trim().split("\n")).toEqual(["main.ts:2:20: Expected \")\" but found \";\"", "1 build error(s); nothing was synthesized."]);
+  expect(stderr.trim().split("\n")).toEqual(["main.ts:2:20: Expected \")\" but found \";\"", "1 build error; nothing was synthesized."]);
   fs.rmSync(dir, { recursive: true });
 });
