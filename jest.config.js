@@ -15,10 +15,9 @@ module.exports = {
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   globalTeardown: "<rootDir>/test/support/global-teardown.ts",
   testMatch: ["**/*.test.ts"],
-  // Offline terraform plans and day-2 transitions (test/slow/), and programs run as child
-  // processes (*.e2e.test.ts, next to the unit tests of the same code) take seconds per test:
-  // their own suite (`npm run test:slow`, jest.slow.config.js) with its own budget, run by
-  // .ci/run after this one.
+  // Seconds per test, so their own suites with their own budgets, run by .ci/run after this one:
+  // offline terraform plans and day-2 transitions (test/slow/, `npm run test:slow`), programs run
+  // as child processes (*.e2e.test.ts beside the unit tests of the same code, `npm run test:e2e`).
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/slow/", "\\.e2e\\.test\\.ts$"],
   transform: {
     "^.+\\.ts$": "<rootDir>/test/support/esbuild-jest-transform.js",

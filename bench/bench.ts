@@ -4,7 +4,8 @@
  * same run (node loading cdktf and nothing else), so the verdict holds across machines.
  *
  *   npm run bench                 # floor, example stacks, 20 generated environments (40 stacks)
- *   npm run bench -- --tests      # also a cold `npm test` (type-check + jest, cache cleared) and `npm run test:slow`
+ *   npm run bench -- --tests      # also a cold `npm test` (type-check + jest, cache cleared), `npm run test:e2e`
+ *                                 # and `npm run test:slow`
  *
  * Each figure is the median of RUNS runs; the commands take turns run by run, so a burst of
  * load on the machine hits the floor and the app alike. Peak memory is the largest peak RSS of
@@ -109,17 +110,11 @@ function main(): void {
 
   if (process.argv.includes("--tests")) {
     spawnSync("npx", ["jest", "--clearCache"], { cwd: ROOT });
-    const started = process.hrtime.bigint();
-    const result = spawnSync("npm", ["test", "--", "--silent"], { cwd: ROOT, encoding: "utf8" });
-    if (result.status !== 0) throw new Error(`npm test failed:\n${result.stderr}`);
-    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-    measurements.push({ label: "npm test (cold: jest cache cleared)", command: "npm test", maxRatio: 300, samples: [{ wallMs, maxRssMb: NaN }] });
-    // The slow suite: offline terraform plans of every AWS stack; mostly provider time.
-    const slowStarted = process.hrtime.bigint();
-    const slow = spawnSync("npm", ["run", "test:slow", "--", "--silent"], { cwd: ROOT, encoding: "utf8" });
-    if (slow.status !== 0) throw new Error(`npm run test:slow failed:\n${slow.stderr}`);
-    const slowMs = Number(process.hrtime.bigint() - slowStarted) / 1e6;
-    measurements.push({ label: "npm run test:slow (offline plans, day-2, app end to end)", command: "npm run test:slow", maxRatio: 900, samples: [{ wallMs: slowMs, maxRssMb: NaN }] });
+    measurements.push(timeSuite("test", "npm test (cold: jest cache cleared)", 300));
+    // The end-to-end suite: programs run as child processes, each paying node and tsx start-up.
+    measurements.push(timeSuite("test:e2e", "npm run test:e2e (programs as child processes)", 300));
+    // The slow suite: offline terraform plans and day-2 transitions; mostly provider time.
+    measurements.push(timeSuite("test:slow", "npm run test:slow (offline plans, day-2)", 900));
   }
 
   const floorMs = median(floor.samples.map((sample) => sample.wallMs));
@@ -162,6 +157,15 @@ function printTable(header: string[], rows: string[][]): void {
 
 function fmtMs(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** One run of an npm test script, its wall time as the only sample. */
+function timeSuite(script: string, label: string, maxRatio: number): Measurement {
+  const started = process.hrtime.bigint();
+  const result = spawnSync("npm", ["run", script, "--", "--silent"], { cwd: ROOT, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`npm run ${script} failed:\n${result.stderr}`);
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return { label, command: `npm run ${script}`, maxRatio, samples: [{ wallMs, maxRssMb: NaN }] };
 }
 
 main();

@@ -221,7 +221,7 @@ describe("pull requests: review only", () => {
 
   test("one check job lints, tests, synthesizes and uploads cdktf.out; the plan jobs download it", () => {
     expect(pr.on).toHaveProperty("pull_request");
-    expect(runs(pr.jobs.check)).toEqual(expect.arrayContaining(["npm ci", "npm run lint", "npm test", "npm run synth"]));
+    expect(runs(pr.jobs.check)).toEqual(expect.arrayContaining(["npm ci", "npm run lint", "npm test", "npm run test:e2e", "npm run synth"]));
     expect(steps(pr.jobs.check).some((step) => usesOf(step, "actions/upload-artifact") && step.with?.name === "cdktf-out")).toBe(true);
     expect(runs(pr.jobs.plan).join("\n")).not.toMatch(/synth/);
     expect(steps(pr.jobs.plan).some((step) => usesOf(step, "actions/download-artifact") && step.with?.name === "cdktf-out")).toBe(true);
