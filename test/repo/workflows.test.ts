@@ -18,7 +18,7 @@ const files = fs.readdirSync(WORKFLOWS).filter((file) => /\.ya?ml$/.test(file)).
 const texts: Record<string, string> = Object.fromEntries(files.map((file) => [file, fs.readFileSync(path.join(WORKFLOWS, file), "utf8")]));
 const workflows: Record<string, any> = Object.fromEntries(files.map((file) => [file, parse(texts[file])]));
 
-type Step = { uses?: string; run?: string; with?: Record<string, any>; env?: Record<string, string>; if?: string; id?: string; "working-directory"?: string };
+type Step = { name?: string; uses?: string; run?: string; with?: Record<string, any>; env?: Record<string, string>; if?: string; id?: string; "working-directory"?: string };
 const jobsOf = (file: string): [string, any][] => Object.entries(workflows[file].jobs ?? {});
 const allJobs = files.flatMap((file) => jobsOf(file).map(([id, job]) => ({ file, id, job })));
 const steps = (job: any): Step[] => job.steps ?? [];
@@ -94,9 +94,9 @@ describe("artifacts", () => {
     }
   });
 
-  test("every upload expires after one day and is named", () => {
-    for (const { step } of uploads) {
-      expect(step.with?.["retention-days"]).toBe(1);
+  test("every upload is named and expires: a review's after one day, a deploy's after seven (an approval may wait)", () => {
+    for (const { file, step } of uploads) {
+      expect([file, step.with?.["retention-days"]]).toEqual([file, file === "pull-request.yml" ? 1 : 7]);
       expect(step.with?.name).toEqual(expect.any(String));
     }
   });
@@ -172,11 +172,11 @@ describe("deploy: plan → summary in the run → approval → apply of that pla
     expect(encrypt.run).toMatch(/-z "\$PLAN_ENCRYPTION_KEY"[\s\S]*exit 1/); // no key: fail, never upload in clear
     expect(encrypt.run).toMatch(/plan_sha256=\$\(sha256sum /);
     expect(encrypt.run).toMatch(/lock_sha256=\$\(sha256sum /);
-    expect(plan.outputs).toEqual({ plan_sha256: "${{ steps.encrypt.outputs.plan_sha256 }}", lock_sha256: "${{ steps.encrypt.outputs.lock_sha256 }}" });
+    expect(plan.outputs).toMatchObject({ plan_sha256: "${{ steps.encrypt.outputs.plan_sha256 }}", lock_sha256: "${{ steps.encrypt.outputs.lock_sha256 }}" });
     const upload = steps(plan).findIndex((step) => usesOf(step, "actions/upload-artifact"));
     expect(upload).toBeGreaterThan(steps(plan).indexOf(encrypt));
     const step = steps(plan)[upload];
-    expect(step.with).toMatchObject({ name: "plan-${{ inputs.stack }}", "retention-days": 1, "if-no-files-found": "error" });
+    expect(step.with).toMatchObject({ name: "plan-${{ inputs.stack }}", "retention-days": 7, "if-no-files-found": "error" });
     expect(String(step.with!.path).trim().split("\n").map((line) => path.basename(line.trim()))).toEqual(["plan.bin.enc", "terraform.lock.hcl.enc"]);
   });
 
@@ -184,6 +184,19 @@ describe("deploy: plan → summary in the run → approval → apply of that pla
     expect(applyId).toBe("apply");
     expect(planId).toBe("plan");
     expect(apply.environment).toBe("${{ inputs.stack }}");
+  });
+
+  test("a plan without changes uploads nothing and skips the apply job, so nobody is asked to approve nothing", () => {
+    const planStep = steps(plan).find((step) => step.id === "plan")!;
+    expect(planStep.run).toMatch(/terraform plan .*-detailed-exitcode .*\|\| status=\$\?/);
+    expect(planStep.run).toMatch(/0\) echo "changes=false" >> "\$GITHUB_OUTPUT" ;;\n\s*2\) echo "changes=true" >> "\$GITHUB_OUTPUT" ;;\n\s*\*\) exit "\$status" ;;/);
+    expect(plan.outputs.changes).toBe("${{ steps.plan.outputs.changes }}");
+    expect(apply.if).toBe("needs.plan.outputs.changes == 'true'");
+    const encrypt = steps(plan).find((step) => step.id === "encrypt")!;
+    const upload = steps(plan).find((step) => usesOf(step, "actions/upload-artifact"))!;
+    for (const step of [encrypt, upload]) expect(step.if).toBe("steps.plan.outputs.changes == 'true'");
+    // The summary and the guard still run: the run's page says there is nothing to apply.
+    for (const step of steps(plan).filter((candidate) => /npm run (summary|guard)/.test(candidate.run ?? ""))) expect(step.if).toBeUndefined();
   });
 
   test("it downloads this run's plan of this stack, checks the digests, decrypts, inits read-only on the plan's lock file and applies plan.bin", () => {
@@ -238,7 +251,7 @@ describe("pull requests: review only", () => {
 
   test("each stack uploads only its section: from the plan, or the failed stack with its log", () => {
     const section = steps(pr.jobs.plan).find((step) => /--section-out/.test(step.run ?? ""))!;
-    expect(section.if).toBe("always()");
+    expect(section.if).toBe("${{ !cancelled() }}");
     expect(section.run).toContain(`npm run summary -- "$RUNNER_TEMP/$STACK.plan.json" --section-out "$RUNNER_TEMP/section/$STACK.section.json"`);
     expect(section.run).toContain(`npm run summary -- --failed "$STACK" --log "$RUNNER_TEMP/$STACK.plan.log" --section-out "$RUNNER_TEMP/section/$STACK.section.json"`);
     const guard = steps(pr.jobs.plan).find((step) => /npm run guard/.test(step.run ?? ""))!;
@@ -250,14 +263,41 @@ describe("pull requests: review only", () => {
   test("one comment from every section, with the head commit and the run, found again by its marker", () => {
     const { comment } = pr.jobs;
     expect(comment.needs).toBe("plan");
-    expect(comment.if).toMatch(/always\(\)/);
+    expect(comment.if).toBe("${{ !cancelled() && needs.plan.result != 'skipped' }}");
     expect(comment.permissions).toEqual({ contents: "read", "pull-requests": "write" });
     const render = steps(comment).find((step) => /npm run summary/.test(step.run ?? ""))!;
     expect(render.env).toEqual({ HEAD_SHA: "${{ github.event.pull_request.head.sha }}" });
     expect(render.run).toMatch(/npm run summary --silent -- "\$RUNNER_TEMP"\/sections\/\*\.section\.json --commit "\$HEAD_SHA" \\\n\s*--run-url "\$GITHUB_SERVER_URL\//);
     const post = runs(comment).find((text) => /gh api/.test(text))!;
     expect(post).toContain("marker='<!-- plan-summary -->'");
+    expect(post).toContain(`select(.user.login == \\"github-actions[bot]\\" and (.body | startswith(\\"$marker\\")))`);
+    expect(post).not.toMatch(/\| head/m); // under pipefail head's early exit can fail gh
     expect(post).toMatch(/--method PATCH/);
+  });
+});
+
+describe("failures and cancellations", () => {
+  test.each(files)("%s runs every script under bash -eo pipefail (GitHub's `shell: bash`)", (file) => {
+    expect(workflows[file].defaults).toEqual({ run: { shell: "bash" } });
+    for (const { file: owner, step } of allSteps) if (owner === file) expect(step).not.toHaveProperty("shell");
+  });
+
+  test("always() only on clean-up steps: after a cancellation nothing reports, comments or deploys", () => {
+    const conditions = [
+      ...allJobs.map(({ file, id, job }) => [`${file}:${id}`, job.if, ""]),
+      ...allSteps.map(({ file, job, step }) => [`${file}:${job}:${step.name ?? step.uses ?? step.run}`, step.if, step.run ?? ""]),
+    ].filter(([, condition]) => /always\(\)/.test(String(condition ?? "")));
+    expect(conditions.length).toBeGreaterThan(0);
+    for (const [where, condition, run] of conditions) expect([where, condition, run]).toEqual([where, "always()", expect.stringMatching(/^rm -f /)]);
+  });
+
+  test("a failing jq stops the provider cache key step instead of keying the cache on nothing", () => {
+    const keySteps = allSteps.filter(({ step }) => step.id === "providers");
+    expect(keySteps.length).toBe(3);
+    for (const { step } of keySteps) {
+      expect(step.run).toMatch(/^\s*providers=\$\(jq -cS '\.terraform\.required_providers' "\$STACK_DIR\/cdk\.tf\.json"\)/m);
+      expect(step.run).not.toMatch(/echo "key=\$\(jq/);
+    }
   });
 });
 
