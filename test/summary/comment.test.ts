@@ -112,6 +112,10 @@ describe("sections from parallel jobs", () => {
     expect(out).toContain("````text\nline 23\n");
     expect(out).toContain("\n```\n````");
     expect(out).toContain("**Estimated monthly cost of the 2 stacks: ~$269.76/mo (+$134.88)**");
+    // aws-dev's RDS and EC2 prices are last-known ones, not re-checked on the table's date: said at the total too.
+    expect(out).toContain(`prices as of ${PRICE_TABLE.asOf} (\`pricing/price-table.json\`) (every stack uses prices not re-checked on that date: see each stack's notes)`);
+    // The failed stack is not in the total, and the total says so.
+    expect(out).toMatch(/usage-based charges not included; without `aws-prod` \(no plan, not priced\)\.\n/);
   });
 
   test("a failed stack without a log still gets its section, with a warning", () => {
