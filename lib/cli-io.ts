@@ -19,9 +19,25 @@ export interface CliIo {
 }
 
 export const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(`${text}\n`),
-  stderr: (text) => process.stderr.write(`${text}\n`),
+  stdout: (text) => writeLine(process.stdout, text),
+  stderr: (text) => writeLine(process.stderr, text),
 };
+
+const watched = new WeakSet<NodeJS.WriteStream>();
+/**
+ * A reader that stops early (`npm run synth | head -n 2`) closes the pipe: the rest of the output
+ * is unwanted, not an error, so the tool ends quietly instead of printing an EPIPE stack trace.
+ */
+function writeLine(stream: NodeJS.WriteStream, text: string): void {
+  if (!watched.has(stream)) {
+    watched.add(stream);
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
+  stream.write(`${text}\n`);
+}
 
 export function readText(file: string): string {
   try {

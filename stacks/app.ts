@@ -15,6 +15,7 @@ import { AwsWebStack } from "./aws/stack";
 import { GcpWebStack } from "./gcp/stack";
 import { stackId } from "../lib/naming";
 import { counted } from "../lib/text";
+import { processIo } from "../lib/cli-io";
 
 type StackFactory = (scope: Construct, id: string, environment: EnvironmentSpec) => Construct;
 
@@ -50,7 +51,7 @@ export function addEnvironmentStacks(app: App, environments: EnvironmentSpec[]):
  * an unsuppressed high finding. Each blocking finding is one line naming the file, rule,
  * resource and fix.
  */
-export function enforcePolicy(app: App, environments: EnvironmentSpec[], print: (text: string) => void = (text) => process.stdout.write(`${text}\n`)): void {
+export function enforcePolicy(app: App, environments: EnvironmentSpec[], print: (text: string) => void = processIo.stdout): void {
   const blocking: string[] = [];
   for (const stack of app.node.children) {
     if (!(stack instanceof AwsWebStack || stack instanceof GcpWebStack)) continue;
@@ -107,7 +108,7 @@ export function main(configDir: string, outdir = process.env.CDKTF_OUTDIR ?? "cd
   try {
     const environments = loadEnvironments(configDir);
     for (const environment of environments) {
-      for (const notice of environment.notices) process.stderr.write(`${environment.file}: ${notice}\n`);
+      for (const notice of environment.notices) processIo.stderr(`${environment.file}: ${notice}`);
     }
     const app = new App({ outdir: staging, stackTraces: false });
     addEnvironmentStacks(app, environments);
