@@ -88,7 +88,7 @@ const BUILD_OPTIONS = {
   entryPoints: [ENTRY],
   bundle: true,
   platform: "node",
-  target: "node20",
+  target: "node22",
   outfile: BUNDLE,
   sourcemap: "linked",
   sourcesContent: false,

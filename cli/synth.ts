@@ -119,7 +119,7 @@ export function runSynth(argv: string[], io: CliIo = processIo, env: NodeJS.Proc
   const result = synthesize({ outdir: parsed.values.output, env, io });
   if (result.stacks === undefined) return result.status;
   if (result.stacks.length === 0) {
-    io.stderr("synth: no stacks: config/ has no environment file with an aws or gcp section");
+    io.stderr(`synth: no stacks: ${env.INFRA_CONFIG_DIR ?? "config"}/ has no environment file with an aws or gcp section`);
     return 1;
   }
   for (const line of stackLines(result.stacks)) io.stdout(line);
