@@ -7,7 +7,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { REQUIRED_TERRAFORM_VERSION } from "../stacks/common";
+import { REQUIRED_TERRAFORM_VERSION } from "../lib/terraform-version";
 
 export const INSTALL_URL = "https://developer.hashicorp.com/terraform/install";
 

@@ -4,6 +4,7 @@ import { Aspects, TerraformStack } from "cdktf";
 import { PolicyAspect } from "../policy/policy-aspect";
 import { Cloud, EnvironmentSpec, ServiceSpec } from "../environment/schema";
 import { APP_ENV } from "../lib/app-env";
+import { REQUIRED_TERRAFORM_VERSION } from "../lib/terraform-version";
 
 export function isProduction(environment: EnvironmentSpec): boolean {
   return environment.stage === "production";
@@ -129,13 +130,6 @@ export function attachPolicy(stack: TerraformStack, environment: EnvironmentSpec
   Aspects.of(stack).add(policy);
   return policy;
 }
-
-/**
- * The Terraform version every stack needs: write-only arguments (the GCP database password, kept out of state and
- * plans) need 1.11, ephemeral resources 1.10. Declared in every stack, so an older Terraform refuses at init
- * instead of failing on an unknown block or, worse, half-applying.
- */
-export const REQUIRED_TERRAFORM_VERSION = ">= 1.11";
 
 // cdktf's TerraformOutput calls util.isArray, which Node 22 deprecates at run time (DEP0044):
 // every synthesis of a stack with an output printed a warning on stderr, where only problems

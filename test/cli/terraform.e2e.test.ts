@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { INSTALL_URL } from "../../cli/terraform";
-import { REQUIRED_TERRAFORM_VERSION } from "../../stacks/common";
+import { REQUIRED_TERRAFORM_VERSION } from "../../lib/terraform-version";
 
 const ROOT = path.join(__dirname, "..", "..");
 

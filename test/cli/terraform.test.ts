@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { checkTerraform, INSTALL_URL, satisfies } from "../../cli/terraform";
-import { REQUIRED_TERRAFORM_VERSION } from "../../stacks/common";
+import { REQUIRED_TERRAFORM_VERSION } from "../../lib/terraform-version";
 
 /** A directory holding only a fake `terraform` that prints `output` and exits `status`. */
 function fakeTerraform(output: string, status = 0): string {

@@ -4,7 +4,7 @@
  * arguments, and nothing that Terraform stores or prints (outputs, instance metadata, user data) refers to them.
  * Every stack declares the Terraform version that write-only arguments need.
  */
-import { REQUIRED_TERRAFORM_VERSION } from "../../stacks/common";
+import { REQUIRED_TERRAFORM_VERSION } from "../../lib/terraform-version";
 import { synthExampleStacks, synthScenarioStacks } from "../support/example-stacks";
 import { schemaProblems } from "../support/provider-schema";
 import { Synthesized } from "../support/synth";
