@@ -134,6 +134,10 @@ describe("deploy: plan → summary in the run → approval → apply of that pla
     expect(development.strategy.matrix).toBe("${{ fromJSON(needs.synth.outputs.development) }}");
     expect(production.strategy.matrix).toBe("${{ fromJSON(needs.synth.outputs.production) }}");
     expect(production.needs).toEqual(expect.arrayContaining(["development"]));
+    // Development failed: no production. Development without changes (its apply skipped) or without stacks: production.
+    expect(production.if).toBe(
+      "!cancelled() && needs.synth.result == 'success' && needs.synth.outputs.production_count != '0' && (needs.development.result == 'success' || needs.development.result == 'skipped')",
+    );
     for (const job of [development, production]) {
       expect(path.basename(job.uses)).toBe(stackWorkflowFile);
       expect(job.with).toEqual({ stack: "${{ matrix.stack }}", cloud: "${{ matrix.cloud }}", config: "${{ matrix.config }}", region: "${{ matrix.region }}" });
