@@ -39,10 +39,10 @@ test("done when: the offline plan of the examples gives per-stack <details> and 
   const { code, out } = run(["--commit", "3f9c2a1d5e7b8c90", "--run-url", RUN, planFile(tempDir(), "aws-dev", "aws-dev.create")]);
   expect(code).toBe(0);
   expect(out.split("\n").slice(0, 3)).toEqual(["# Plan summary", "", `Commit \`3f9c2a1\` · [workflow run](${RUN})`]);
-  expect(out).toMatch(/<details>\n<summary><b>aws-dev<\/b>: \d+ to add, 0 to change, 0 to replace, 0 to destroy · ~\$134\.88\/mo \(\+\$134\.88\)<\/summary>/);
+  expect(out).toMatch(/<details>\n<summary><b>aws-dev<\/b>: \d+ to add, 0 to change, 0 to replace, 0 to destroy · ~\$135\.61\/mo \(\+\$135\.61\)<\/summary>/);
   expect(out).toContain(`Prices as of ${PRICE_TABLE.asOf} (\`pricing/price-table.json\`), eu-west-1`);
   expect(out).toContain("| `aws_nat_gateway.network_nat-gateway-eu-west-1a_D3CF07C4` | NAT gateway | $0.00 | $35.04 | +$35.04 |");
-  expect(out).toContain("| **total** | | **$0.00** | **$134.88** | **+$134.88** |");
+  expect(out).toContain("| **total** | | **$0.00** | **$135.61** | **+$135.61** |");
   expect(out).toContain("Usage-based, not estimated: ");
   expect(out).toContain("ALB load balancer capacity units (LCUs)");
 });
@@ -80,8 +80,8 @@ describe("changed attributes", () => {
     expect(comment).toContain('`instance_class`: "db.t4g.small" → "db.t4g.medium"');
     expect(comment).toContain('`ingress[0].cidr_blocks`: ["10.10.64.0/21"] → ["10.10.64.0/21","10.10.72.0/21"]');
     // The class change is priced: db.t4g.small → db.t4g.medium, Single-AZ, eu-west-1.
-    expect(comment).toContain("· ~$52.18/mo (+$24.82)</summary>");
-    expect(comment).toContain("| `aws_db_instance.database_instance_D7FC2283` | db.t4g.small MySQL Single-AZ + 20 GB gp3 → db.t4g.medium MySQL Single-AZ + 20 GB gp3 | $27.36 | $52.18 | +$24.82 |");
+    expect(comment).toContain("· ~$52.91/mo (+$24.82)</summary>");
+    expect(comment).toContain("| `aws_db_instance.database_instance_D7FC2283` | db.t4g.small MySQL Single-AZ + 20 GB gp3 → db.t4g.medium MySQL Single-AZ + 20 GB gp3 | $28.09 | $52.91 | +$24.82 |");
   });
 });
 
@@ -111,7 +111,7 @@ describe("sections from parallel jobs", () => {
     expect(out).not.toContain("line 22\n");
     expect(out).toContain("````text\nline 23\n");
     expect(out).toContain("\n```\n````");
-    expect(out).toContain("**Estimated monthly cost of the 2 stacks: ~$269.76/mo (+$134.88)**");
+    expect(out).toContain("**Estimated monthly cost of the 2 stacks: ~$271.22/mo (+$135.61)**");
     // aws-dev's RDS and EC2 prices are last-known ones, not re-checked on the table's date: said at the total too.
     expect(out).toContain(`prices as of ${PRICE_TABLE.asOf} (\`pricing/price-table.json\`) (every stack uses prices not re-checked on that date: see each stack's notes)`);
     // The failed stack is not in the total, and the total says so.
@@ -160,7 +160,7 @@ test("40 stacks stay under GitHub's 65,536 characters: the largest resource list
   expect(cut.length).toBeGreaterThan(0);
   expect(cut.length).toBeLessThanOrEqual(8);
   expect(cut.every((index) => index % names.length === 0)).toBe(true);
-  expect(comment).toContain("<summary><b>stack-01</b>: 0 to add, 0 to change, 1 to replace, 0 to destroy · ~$134.88/mo (±$0.00)</summary>");
+  expect(comment).toContain("<summary><b>stack-01</b>: 0 to add, 0 to change, 1 to replace, 0 to destroy · ~$135.61/mo (±$0.00)</summary>");
   expect(comment).toContain("| `aws_db_instance.database_instance_D7FC2283` | replace | `storage_encrypted`: false → true (forces replacement) |");
   expect(comment).toContain("`ingress[0].cidr_blocks`");
   // Every stack keeps its cost table.

@@ -66,8 +66,8 @@ test("aws-dev created from nothing (a real offline plan): NAT + ALB + instances 
   expect(cost.before).toBe(0);
   expect(cost.after).toBeCloseTo(expected, 6);
   expect(cost.delta).toBeCloseTo(expected, 6);
-  expect(cost.after).toBeCloseTo(134.878, 6); // the same sum with the table of 2026-12-01
-  expect(monthlyOf(cost, "aws_db_instance.database_instance_D7FC2283")).toBeCloseTo(0.034 * HOURS + 20 * 0.127, 6);
+  expect(cost.after).toBeCloseTo(135.608, 6); // the same sum with the table of 2026-12-01
+  expect(monthlyOf(cost, "aws_db_instance.database_instance_D7FC2283")).toBeCloseTo(0.035 * HOURS + 20 * 0.127, 6);
   expect(cost.rows.find((row) => row.address.startsWith("aws_autoscaling_group.service-api"))?.after?.what).toBe("1 × t3.small (minimum size)");
   expect(cost.usageBased).toEqual(expect.arrayContaining(["ALB load balancer capacity units (LCUs)", "NAT gateway data processing (per GB)", "data transfer"]));
   expect(cost.asOf).toBe(PRICE_TABLE.asOf);

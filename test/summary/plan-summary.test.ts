@@ -11,7 +11,7 @@ test("a real offline plan of aws-dev (all creates): one <details> with counts an
   const plan = fixture("aws-dev.create");
   const creates = plan.resource_changes.filter((change: any) => change.change.actions.join() === "create").length;
   const markdown = formatSummary([{ stack: "aws-dev", plan }]);
-  expect(markdown).toContain(`<details>\n<summary><b>aws-dev</b>: ${creates} to add, 0 to change, 0 to replace, 0 to destroy · ~$134.88/mo (+$134.88)</summary>`);
+  expect(markdown).toContain(`<details>\n<summary><b>aws-dev</b>: ${creates} to add, 0 to change, 0 to replace, 0 to destroy · ~$135.61/mo (+$135.61)</summary>`);
   expect(markdown).toContain(`**${creates} to add, 0 to change, 0 to replace, 0 to destroy**`);
   expect(markdown).not.toContain("CAUTION");
   expect(markdown.split("\n").filter((line) => / \| (add|change|replace|destroy) \| /.test(line))).toHaveLength(creates);
