@@ -77,14 +77,17 @@ function render(sections: readonly StackSection[], options: CommentOptions, cuts
     const after = priced.reduce((sum, section) => sum + section.cost!.after, 0);
     const delta = priced.reduce((sum, section) => sum + section.cost!.delta, 0);
     const dates = [...new Set(priced.map((section) => `${section.cost!.asOf} (\`${section.cost!.table}\`)`))].join(", ");
-    // A stack whose plan failed has no cost: the total must not read as the whole change's.
-    const unpriced = sections.filter((section) => section.cost === undefined).map((section) => `\`${section.stack}\``);
-    const without = unpriced.length > 0 ? `; without ${unpriced.join(", ")} (no plan, not priced)` : "";
+    // A stack without a cost (its plan failed, or a section file without one) is not in the total:
+    // the total must not read as the whole change's.
+    const unpriced = sections.filter((section) => section.cost === undefined);
+    const names = (failed: boolean) => unpriced.filter((section) => (section.status === "failed") === failed).map((section) => `\`${section.stack}\``).join(", ");
+    const without = [[names(true), "no plan, not priced"], [names(false), "not priced"]].filter(([stacks]) => stacks).map(([stacks, why]) => `${stacks} (${why})`);
     // The date is the table's; a price not re-checked on it is flagged where it is used.
     const unconfirmed = priced.filter((section) => section.cost!.unconfirmed > 0).length;
-    const caveat = unconfirmed > 0 ? ` (${unconfirmed === priced.length ? "every stack uses" : `${counted(unconfirmed, "stack")} use`} prices not re-checked on that date: see each stack's notes)` : "";
+    const who = unconfirmed === priced.length ? (priced.length === 1 ? "the stack uses" : "every stack uses") : `${counted(unconfirmed, "stack")} ${unconfirmed === 1 ? "uses" : "use"}`;
+    const caveat = unconfirmed > 0 ? ` (${who} prices not re-checked on that date: see each stack's notes)` : "";
     lines.push(
-      `**Estimated monthly cost of ${priced.length === 1 ? "the stack" : `the ${priced.length} stacks`}: ${costSummary({ after, delta })}**, prices as of ${dates}${caveat}; usage-based charges not included${without}.`,
+      `**Estimated monthly cost of ${priced.length === 1 ? "the stack" : `the ${priced.length} stacks`}: ${costSummary({ after, delta })}**, prices as of ${dates}${caveat}; usage-based charges not included${without.length > 0 ? `; without ${without.join(", ")}` : ""}.`,
       "",
     );
   }

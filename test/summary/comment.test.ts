@@ -43,6 +43,7 @@ test("done when: the offline plan of the examples gives per-stack <details> and 
   expect(out).toContain(`Prices as of ${PRICE_TABLE.asOf} (\`pricing/price-table.json\`), eu-west-1`);
   expect(out).toContain("| `aws_nat_gateway.network_nat-gateway-eu-west-1a_D3CF07C4` | NAT gateway | $0.00 | $35.04 | +$35.04 |");
   expect(out).toContain("| **total** | | **$0.00** | **$135.61** | **+$135.61** |");
+  expect(out).toContain(`**Estimated monthly cost of the stack: ~$135.61/mo (+$135.61)**, prices as of ${PRICE_TABLE.asOf} (\`pricing/price-table.json\`) (the stack uses prices not re-checked on that date: see each stack's notes); usage-based charges not included.\n`);
   expect(out).toContain("Usage-based, not estimated: ");
   expect(out).toContain("ALB load balancer capacity units (LCUs)");
 });
@@ -165,4 +166,12 @@ test("40 stacks stay under GitHub's 65,536 characters: the largest resource list
   expect(comment).toContain("`ingress[0].cidr_blocks`");
   // Every stack keeps its cost table.
   expect(comment.match(/\*\*Monthly cost estimate\*\*/g)).toHaveLength(40);
+});
+
+test("the total counts in English and names every stack it leaves out, with why", () => {
+  const create = sectionFromPlan("aws-dev", fixture("aws-dev.create"));
+  const confirmed = { ...create, stack: "aws-qa", cost: { ...create.cost!, unconfirmed: 0 } };
+  const costless = { ...create, stack: "aws-old", cost: undefined };
+  const comment = renderComment([create, confirmed, costless]);
+  expect(comment).toContain("(1 stack uses prices not re-checked on that date: see each stack's notes); usage-based charges not included; without `aws-old` (not priced).\n");
 });
