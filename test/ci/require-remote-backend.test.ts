@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { runRequireRemoteBackend, USAGE } from "../../scripts/ci/require-remote-backend";
 import { synthExampleStacks } from "../support/example-stacks";
+import { writeStackDir } from "../support/stack-dir";
 
 let scratch: string;
 beforeEach(() => {
@@ -14,13 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-/** Writes <scratch>/stacks/<stack>/cdk.tf.json with this `terraform` block; returns the directory. */
-function stackDir(stack: string, terraform: unknown): string {
-  const dir = path.join(scratch, "stacks", stack);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify({ terraform, resource: {} }));
-  return dir;
-}
+const stackDir = (stack: string, terraform: unknown) => writeStackDir(scratch, stack, terraform);
 
 function run(argv: string[]) {
   const out: string[] = [];

@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { writeStackDir } from "../support/stack-dir";
 
 const ROOT = path.join(__dirname, "..", "..");
 const script = (name: string, dir: string) =>
@@ -30,12 +31,7 @@ test("stack-matrix: one name=value line per output, exit codes 0 and 1", () => {
 });
 
 test("require-remote-backend: exit codes 1 and 0, the refusal on stderr", () => {
-  const stackDir = (stack: string, terraform: unknown) => {
-    const dir = path.join(scratch, "stacks", stack);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify({ terraform, resource: {} }));
-    return dir;
-  };
+  const stackDir = (stack: string, terraform: unknown) => writeStackDir(scratch, stack, terraform);
   const refused = script("require-remote-backend", stackDir("aws-dev", { backend: { local: {} } }));
   expect(refused.status).toBe(1);
   expect(refused.stderr).toMatch(/^aws-dev: refusing to run Terraform in CI with state on the runner .*\n$/);
